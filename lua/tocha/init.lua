@@ -1,0 +1,70 @@
+-- tocha: Torch-style tensors for Lua 5.4.
+-- The C module tocha.core provides the tensor type; this file adds the
+-- parts written in Lua and the class aliases a Torch7 user expects.
+local tocha = require "tocha.core"
+local printing = require "tocha.print"
+
+local tensor_types = { "FloatTensor", "DoubleTensor", "LongTensor", "ByteTensor" }
+
+for _, name in ipairs(tensor_types) do
+  local metatable = getmetatable(tocha[name]())
+  metatable.__tostring = printing.tensor_tostring
+end
+
+-- ---- sizes: t:size() returns a tocha.LongStorage (a list of integers) -------
+local size_metatable = getmetatable(tocha.FloatTensor(1):size())
+local size_methods = {}
+size_metatable.__index = size_methods
+size_metatable.__typename = "tocha.LongStorage"
+
+function size_methods.size(s) return #s end
+
+function size_methods.totable(s) return table.move(s, 1, #s, 1, {}) end
+
+size_metatable.__tostring = function(s)
+  local lines = {}
+  for i = 1, #s do lines[i] = " " .. tostring(s[i]) end
+  lines[#lines + 1] = string.format("[tocha.LongStorage of size %d]", #s)
+  return table.concat(lines, "\n") .. "\n"
+end
+
+size_metatable.__eq = function(a, b)
+  if #a ~= #b then return false end
+  for i = 1, #a do
+    if a[i] ~= b[i] then return false end
+  end
+  return true
+end
+
+--- tocha.LongStorage(n) (n zeros) or tocha.LongStorage({...}).
+function tocha.LongStorage(arg)
+  local s = {}
+  if type(arg) == "table" then
+    for i = 1, #arg do
+      local v = arg[i]
+      if math.type(v) ~= "integer" then
+        error(string.format("bad argument #1 to 'LongStorage' (entry %d must be an integer, got %s)", i,
+          tostring(v)), 2)
+      end
+      s[i] = v
+    end
+  elseif math.type(arg) == "integer" and arg >= 0 then
+    for i = 1, arg do s[i] = 0 end
+  elseif arg ~= nil then
+    error(string.format("bad argument #1 to 'LongStorage' (size >= 0 or table expected, got %s)", tostring(arg)), 2)
+  end
+  return setmetatable(s, size_metatable)
+end
+
+-- ---- default tensor type -------------------------------------------------------
+local set_default = tocha.setdefaulttensortype
+
+--- Changes the type made by tocha.Tensor, tocha.zeros, tocha.rand, ...
+function tocha.setdefaulttensortype(name)
+  set_default(name)
+  tocha.Tensor = tocha[name:match("^tocha%.(.*)$")]
+end
+
+tocha.Tensor = tocha.FloatTensor
+
+return tocha

@@ -1,0 +1,62 @@
+/*
+ * binding.h: shared helpers of the Lua binding, the only C in tocha that
+ * includes lua.h.  Each lua_*.c file registers its functions through one
+ * tl_open_* entry point called from luaopen_tocha_core.
+ */
+#ifndef TOCHA_BINDING_H
+#define TOCHA_BINDING_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "../tocha.h"
+
+/* Registry names of the four tensor metatables, indexed by tocha_dtype. */
+extern const char *const tl_type_names[TOCHA_NTYPES];
+#define TL_SIZE_CLASS "tocha.LongStorage"
+#define TL_GENERATOR_CLASS "tocha.Generator"
+
+/* The tensor at `arg`, or NULL when it is not a tensor. */
+tocha_tensor *tl_totensor(lua_State *L, int arg);
+/* The tensor at `arg`, or a Lua error naming what was given. */
+tocha_tensor *tl_checktensor(lua_State *L, int arg);
+/* A tensor of element type `dtype` only (e.g. a ByteTensor mask). */
+tocha_tensor *tl_checktensortype(lua_State *L, int arg, tocha_dtype dtype);
+/* Pushes a new empty tensor; it is owned by Lua from the start, so an
+ * error raised afterwards cannot leak what is later stored in it. */
+tocha_tensor *tl_pushtensor(lua_State *L, tocha_dtype dtype);
+/* Pushes a view sharing `src`'s storage and geometry. */
+tocha_tensor *tl_pushview(lua_State *L, const tocha_tensor *src);
+
+/* Raises the core's last error when st != TOCHA_OK.  Core argument
+ * positions are shifted by `argshift` to give Lua argument numbers. */
+void tl_check(lua_State *L, tocha_status st, int argshift);
+
+/* A Lua dimension (1-based, negative from the end) as a 0-based one. */
+int tl_checkdim(lua_State *L, const tocha_tensor *t, int arg);
+/* A Lua index into a dimension of `size` (1-based, negative from the end),
+ * as a 0-based one; `dim` (0-based) only serves the message. */
+int64_t tl_checkindex(lua_State *L, int arg, int64_t size, int dim);
+/* Sizes given either as numbers at first..last or as one size table
+ * (tocha.LongStorage or plain list) at `first`; returns ndim. */
+int tl_checksizes(lua_State *L, int first, int last, int64_t *sizes);
+/* Pushes a tocha.LongStorage (a Lua list of integers with a metatable). */
+void tl_pushsizes(lua_State *L, int n, const int64_t *values);
+/* Pushes element `off` (from the storage start) of t as a Lua number. */
+void tl_pushelement(lua_State *L, const tocha_tensor *t, int64_t off);
+
+tocha_dtype tl_default_dtype(lua_State *L);
+/* The generator at `arg` if it is one, else the default generator. */
+struct tocha_rng *tl_optgenerator(lua_State *L, int arg, int *consumed);
+
+/* The registry fields of the method and module tables during opening. */
+void tl_open_tensor(lua_State *L, int module, int methods);
+void tl_open_math(lua_State *L, int module, int methods);
+void tl_open_random(lua_State *L, int module, int methods);
+void tl_open_linalg(lua_State *L, int module, int methods);
+
+/* Registers `funcs` into the method table (when methods != 0) and the
+ * module table (when module != 0). */
+void tl_register(lua_State *L, int module, int methods, const luaL_Reg *funcs);
+
+#endif

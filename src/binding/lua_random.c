@@ -1,0 +1,8 @@
+/* Placeholder: the random bindings land here. */
+#include "binding.h"
+
+void tl_open_random(lua_State *L, int module, int methods) {
+  (void)L;
+  (void)module;
+  (void)methods;
+}

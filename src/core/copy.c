@@ -1,0 +1,97 @@
+/* Copies between tensors of any element types, fill, clone, contiguous. */
+#include <math.h>
+
+#include "../tocha.h"
+#include "iter.h"
+
+static int same_geometry(const tocha_tensor *a, const tocha_tensor *b) {
+  if (a->offset != b->offset || !tocha_tensor_same_size(a, b)) return 0;
+  for (int d = 0; d < a->ndim; d++)
+    if (a->size[d] != 1 && a->stride[d] != b->stride[d]) return 0;
+  return 1;
+}
+
+static void copy_elements(const tocha_tensor *dst, const tocha_tensor *src) {
+  tocha_iter it;
+  tocha_tensor shaped = *src; /* iterate src in dst's shape */
+  shaped.ndim = dst->ndim;
+  if (!tocha_tensor_same_size(dst, src)) {
+    /* Same count, other shape: walk src contiguously (callers ensure it is). */
+    int64_t stride = 1;
+    for (int d = dst->ndim - 1; d >= 0; d--) {
+      shaped.size[d] = dst->size[d];
+      shaped.stride[d] = stride;
+      stride *= dst->size[d];
+    }
+  }
+  tocha_iter_init(&it, 2, (const tocha_tensor *[]){dst, &shaped});
+#define COPY_FROM(ts, TS) TOCHA_ITER_LOOP2(&it, td, d_, const ts, s_, *d_ = (td)*s_)
+#define COPY_TO(td_, TD)                   \
+  {                                        \
+    typedef td_ td;                        \
+    TOCHA_DISPATCH_ALL_INNER(src->dtype, COPY_FROM) \
+  }
+  TOCHA_DISPATCH_ALL(dst->dtype, COPY_TO)
+#undef COPY_TO
+#undef COPY_FROM
+}
+
+tocha_status tocha_copy(tocha_tensor *dst, const tocha_tensor *src) {
+  int64_t n = tocha_tensor_nelement(dst), m = tocha_tensor_nelement(src);
+  if (n != m) {
+    char a[128], b[128];
+    tocha_tensor_shape_string(dst, a, sizeof a);
+    tocha_tensor_shape_string(src, b, sizeof b);
+    return tocha_fail(TOCHA_ESIZE, 2, "cannot copy %lld elements (size %s) into %lld elements (size %s)",
+                      (long long)m, b, (long long)n, a);
+  }
+  if (n == 0) return TOCHA_OK;
+  int shapes_differ = !tocha_tensor_same_size(dst, src);
+  if (dst->storage == src->storage && same_geometry(dst, src)) return TOCHA_OK;
+  if (dst->storage == src->storage || (shapes_differ && !tocha_tensor_is_contiguous(src))) {
+    /* Overlap or reshaping copy: go through a contiguous temporary. */
+    tocha_tensor tmp;
+    tocha_tensor_init(&tmp, src->dtype);
+    tocha_status st = tocha_clone(&tmp, src, src->dtype);
+    if (st) return st;
+    copy_elements(dst, &tmp);
+    tocha_tensor_release(&tmp);
+    return TOCHA_OK;
+  }
+  copy_elements(dst, src);
+  return TOCHA_OK;
+}
+
+tocha_status tocha_clone(tocha_tensor *out, const tocha_tensor *src, tocha_dtype dtype) {
+  tocha_tensor tmp;
+  tocha_tensor_init(&tmp, dtype);
+  tocha_status st = tocha_tensor_new(&tmp, dtype, src->ndim, src->size);
+  if (st) return st;
+  if (tocha_tensor_nelement(src) > 0) copy_elements(&tmp, src);
+  tocha_tensor_release(out);
+  *out = tmp;
+  return TOCHA_OK;
+}
+
+tocha_status tocha_contiguous(tocha_tensor *out, const tocha_tensor *src) {
+  if (tocha_tensor_is_contiguous(src)) {
+    tocha_tensor_set(out, src);
+    return TOCHA_OK;
+  }
+  return tocha_clone(out, src, src->dtype);
+}
+
+tocha_status tocha_fill(tocha_tensor *t, double value) {
+  if (isnan(value) && (t->dtype == TOCHA_LONG || t->dtype == TOCHA_BYTE))
+    return tocha_fail(TOCHA_EARG, 2, "cannot fill a %s tensor with nan", tocha_dtype_name(t->dtype));
+  tocha_iter it;
+  tocha_iter_init(&it, 1, (const tocha_tensor *[]){t});
+#define FILL(ct, T)                          \
+  {                                          \
+    const ct v = (ct)value;                  \
+    TOCHA_ITER_LOOP1(&it, ct, p, *p = v)     \
+  }
+  TOCHA_DISPATCH_ALL(t->dtype, FILL)
+#undef FILL
+  return TOCHA_OK;
+}

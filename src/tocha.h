@@ -1,0 +1,164 @@
+/*
+ * tocha.h: the public header of tocha's C core.
+ *
+ * The core is a plain C library: it never includes lua.h and can be used
+ * from C on its own.  A tensor is a view (sizes, strides, offset) over a
+ * refcounted storage, as in Torch7's TH.
+ *
+ * Conventions
+ *  - Dimensions and indices are 0-based here (the Lua binding adds 1).
+ *  - Every fallible function returns a tocha_status.  On failure it records
+ *    a message and the position of the offending argument, readable with
+ *    tocha_last_error(); it never calls exit, abort or longjmp, and it
+ *    validates its arguments before allocating anything.
+ *  - Functions that produce a tensor write it into a caller-provided
+ *    `tocha_tensor *out` that must have been initialised (tocha_tensor_init)
+ *    and is released by its owner with tocha_tensor_release().  `out` may be
+ *    the same object as an input; the result simply replaces it.
+ *  - "Argument positions" in errors count the function's parameters from 1,
+ *    skipping leading output parameters (`out`, `values`, `indices`, `rng`).
+ *    For a Lua method `t:narrow(dim, first, len)` the positions then coincide
+ *    with Lua's argument numbers.
+ *  - Refcounts are not atomic: share a storage between threads only when you
+ *    synchronise its lifetime yourself.
+ */
+#ifndef TOCHA_H
+#define TOCHA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TOCHA_MAX_DIMS 16
+
+typedef enum tocha_dtype {
+  TOCHA_FLOAT = 0, /* float32 */
+  TOCHA_DOUBLE,    /* float64 */
+  TOCHA_LONG,      /* int64: indices */
+  TOCHA_BYTE,      /* uint8: masks, comparison results */
+  TOCHA_NTYPES
+} tocha_dtype;
+
+typedef enum tocha_status {
+  TOCHA_OK = 0,
+  TOCHA_ENOMEM,    /* allocation failed */
+  TOCHA_EARG,      /* an argument is invalid (value, range) */
+  TOCHA_ESIZE,     /* shapes do not agree */
+  TOCHA_ETYPE,     /* element type not supported by this operation */
+  TOCHA_EOVERFLOW, /* a size or byte count would overflow */
+  TOCHA_EIO,       /* file read or write failed */
+  TOCHA_EFORMAT    /* a file is truncated, corrupted or foreign */
+} tocha_status;
+
+typedef struct tocha_error {
+  tocha_status status;
+  int arg;          /* offending argument position (see above), 0 if none */
+  char message[256];
+} tocha_error;
+
+/* The error recorded by the last failing call on this thread. */
+const tocha_error *tocha_last_error(void);
+/* Records an error; returns `status` so callers can `return tocha_fail(...)`. */
+tocha_status tocha_fail(tocha_status status, int arg, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+const char *tocha_dtype_name(tocha_dtype dtype); /* "Float", "Double", ... */
+size_t tocha_dtype_size(tocha_dtype dtype);
+
+/* ---- storage --------------------------------------------------------- */
+
+typedef struct tocha_storage {
+  void *data;
+  int64_t size; /* elements */
+  tocha_dtype dtype;
+  int refcount;
+} tocha_storage;
+
+/* Zero-filled storage of n elements; NULL (error recorded) on failure. */
+tocha_storage *tocha_storage_new(tocha_dtype dtype, int64_t n);
+void tocha_storage_retain(tocha_storage *s);
+void tocha_storage_release(tocha_storage *s); /* NULL is fine */
+
+/* ---- tensor header ---------------------------------------------------- */
+
+typedef struct tocha_tensor {
+  tocha_storage *storage; /* NULL while the tensor is empty */
+  int64_t offset;         /* elements */
+  int ndim;               /* 0 means empty, as in Torch7 */
+  tocha_dtype dtype;
+  int64_t size[TOCHA_MAX_DIMS];
+  int64_t stride[TOCHA_MAX_DIMS]; /* elements; may be 0 (expand) */
+} tocha_tensor;
+
+void tocha_tensor_init(tocha_tensor *t, tocha_dtype dtype);  /* empty */
+void tocha_tensor_release(tocha_tensor *t); /* back to empty; idempotent */
+
+/* A contiguous tensor of the given shape, zero-filled. */
+tocha_status tocha_tensor_new(tocha_tensor *out, tocha_dtype dtype, int ndim,
+                              const int64_t *size);
+/* Shape t as a contiguous tensor; reuses its storage when it is large
+ * enough (contents then unspecified), otherwise replaces it. */
+tocha_status tocha_tensor_resize(tocha_tensor *t, int ndim, const int64_t *size);
+tocha_status tocha_tensor_resize_as(tocha_tensor *t, const tocha_tensor *like);
+/* out shares src's storage and geometry. */
+void tocha_tensor_set(tocha_tensor *out, const tocha_tensor *src);
+/* out views `storage` from `offset` with the given geometry; NULL stride
+ * means contiguous. */
+tocha_status tocha_tensor_set_storage(tocha_tensor *out, tocha_storage *storage,
+                                      int64_t offset, int ndim,
+                                      const int64_t *size, const int64_t *stride);
+
+int64_t tocha_tensor_nelement(const tocha_tensor *t);
+int tocha_tensor_is_contiguous(const tocha_tensor *t);
+int tocha_tensor_same_size(const tocha_tensor *a, const tocha_tensor *b);
+/* Pointer to element 0 of the view (storage data + offset); NULL if empty. */
+void *tocha_tensor_data(const tocha_tensor *t);
+/* Writes "2x3x4" (or "empty") into buf. */
+void tocha_tensor_shape_string(const tocha_tensor *t, char *buf, size_t len);
+
+/* Element access by full index (0-based); checks ranges. */
+tocha_status tocha_tensor_get(const tocha_tensor *t, const int64_t *index, double *value);
+tocha_status tocha_tensor_put(tocha_tensor *t, const int64_t *index, double value);
+
+/* ---- views (share storage) ------------------------------------------- */
+
+tocha_status tocha_narrow(tocha_tensor *out, const tocha_tensor *src, int dim,
+                          int64_t first, int64_t length);
+tocha_status tocha_select(tocha_tensor *out, const tocha_tensor *src, int dim,
+                          int64_t index);
+tocha_status tocha_transpose(tocha_tensor *out, const tocha_tensor *src, int dim1,
+                             int dim2);
+/* Slices of `size` elements every `step` along dim, as a new last dim. */
+tocha_status tocha_unfold(tocha_tensor *out, const tocha_tensor *src, int dim,
+                          int64_t size, int64_t step);
+/* Size-1 dims may grow (stride 0); ndim may grow by leading dims. */
+tocha_status tocha_expand(tocha_tensor *out, const tocha_tensor *src, int ndim,
+                          const int64_t *size);
+tocha_status tocha_squeeze(tocha_tensor *out, const tocha_tensor *src);
+tocha_status tocha_squeeze_dim(tocha_tensor *out, const tocha_tensor *src, int dim);
+tocha_status tocha_unsqueeze(tocha_tensor *out, const tocha_tensor *src, int dim);
+/* Same elements, new shape; one size may be -1 (inferred).  Needs a
+ * geometry compatible with the new shape (contiguous always is). */
+tocha_status tocha_view(tocha_tensor *out, const tocha_tensor *src, int ndim,
+                        const int64_t *size);
+
+/* ---- copies ----------------------------------------------------------- */
+
+/* Copies elements in logical order; types may differ; nElements must match. */
+tocha_status tocha_copy(tocha_tensor *dst, const tocha_tensor *src);
+/* out = a contiguous copy of src (a new storage), type `dtype`. */
+tocha_status tocha_clone(tocha_tensor *out, const tocha_tensor *src, tocha_dtype dtype);
+/* out = src when src is contiguous (shared), else a contiguous copy. */
+tocha_status tocha_contiguous(tocha_tensor *out, const tocha_tensor *src);
+tocha_status tocha_fill(tocha_tensor *t, double value);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* TOCHA_H */
