@@ -161,4 +161,10 @@ tocha_status tocha_fill(tocha_tensor *t, double value);
 #ifdef __cplusplus
 }
 #endif
+
+/* The rest of the API, by area. */
+#include "tocha_math.h"   /* pointwise math and comparisons */
+#include "tocha_reduce.h" /* sums, means, max/min, norms */
+#include "tocha_linalg.h" /* BLAS: dot, mv, mm, bmm, ger */
+#include "tocha_index.h"  /* masks and index tensors */
 #endif /* TOCHA_H */

@@ -54,6 +54,8 @@ void tl_open_tensor(lua_State *L, int module, int methods);
 void tl_open_math(lua_State *L, int module, int methods);
 void tl_open_random(lua_State *L, int module, int methods);
 void tl_open_linalg(lua_State *L, int module, int methods);
+void tl_open_reduce(lua_State *L, int module, int methods);
+void tl_open_index(lua_State *L, int module, int methods);
 
 /* Registers `funcs` into the method table (when methods != 0) and the
  * module table (when module != 0). */

@@ -196,6 +196,8 @@ int luaopen_tocha_core(lua_State *L) {
   tl_open_math(L, module, methods);
   tl_open_random(L, module, methods);
   tl_open_linalg(L, module, methods);
+  tl_open_reduce(L, module, methods);
+  tl_open_index(L, module, methods);
 
   lua_pushvalue(L, methods);
   lua_setfield(L, module, "_methods");
