@@ -109,7 +109,8 @@ tocha_status tocha_tensor_resize_as(tocha_tensor *t, const tocha_tensor *like);
 /* out shares src's storage and geometry. */
 void tocha_tensor_set(tocha_tensor *out, const tocha_tensor *src);
 /* out views `storage` from `offset` with the given geometry; NULL stride
- * means contiguous. */
+ * means contiguous.  Error positions: storage 1, offset 2, shape (ndim and
+ * size together) 3, stride 4. */
 tocha_status tocha_tensor_set_storage(tocha_tensor *out, tocha_storage *storage,
                                       int64_t offset, int ndim,
                                       const int64_t *size, const int64_t *stride);
@@ -167,4 +168,7 @@ tocha_status tocha_fill(tocha_tensor *t, double value);
 #include "tocha_reduce.h" /* sums, means, max/min, norms */
 #include "tocha_linalg.h" /* BLAS: dot, mv, mm, bmm, ger */
 #include "tocha_index.h"  /* masks and index tensors */
+#include "tocha_random.h" /* Philox counter-based generator */
+#include "tocha_dropout.h" /* the dropout kernel, bit masks */
+#include "tocha_nn.h"     /* nn kernels: activations, softmax, criterions */
 #endif /* TOCHA_H */

@@ -48,10 +48,11 @@ function tocha.LongStorage(arg)
       end
       s[i] = v
     end
-  elseif math.type(arg) == "integer" and arg >= 0 then
+  elseif math.type(arg) == "integer" and arg >= 0 and arg <= 2 ^ 24 then
     for i = 1, arg do s[i] = 0 end
   elseif arg ~= nil then
-    error(string.format("bad argument #1 to 'LongStorage' (size >= 0 or table expected, got %s)", tostring(arg)), 2)
+    error(string.format("bad argument #1 to 'LongStorage' (size 0..2^24 or table expected, got %s)", tostring(arg)),
+      2)
   end
   return setmetatable(s, size_metatable)
 end
@@ -66,5 +67,22 @@ function tocha.setdefaulttensortype(name)
 end
 
 tocha.Tensor = tocha.FloatTensor
+
+-- ---- classes, and the parts loaded on first use -------------------------------
+local class = require "tocha.class"
+-- tocha.class(name, parent) makes a class; tocha.class.istype etc. help.
+tocha.class = setmetatable({ istype = class.istype, get = class.get, namespace = class.namespace },
+  { __call = function(_, ...) return class.new(...) end })
+
+local lazy = { nn = "tocha.nn" }
+setmetatable(tocha, {
+  __index = function(t, key)
+    local name = lazy[key]
+    if not name then return nil end
+    local value = require(name)
+    rawset(t, key, value)
+    return value
+  end,
+})
 
 return tocha

@@ -42,6 +42,9 @@ int64_t tl_checkindex(lua_State *L, int arg, int64_t size, int dim);
 int tl_checksizes(lua_State *L, int first, int last, int64_t *sizes);
 /* Pushes a tocha.LongStorage (a Lua list of integers with a metatable). */
 void tl_pushsizes(lua_State *L, int n, const int64_t *values);
+/* A Lua number for storing into a tensor of `dtype`: integers only (and
+ * 0..255) for Long and Byte tensors, else a clear argument error. */
+double tl_checkvalue(lua_State *L, int arg, tocha_dtype dtype);
 /* Pushes element `off` (from the storage start) of t as a Lua number. */
 void tl_pushelement(lua_State *L, const tocha_tensor *t, int64_t off);
 
@@ -56,6 +59,9 @@ void tl_open_random(lua_State *L, int module, int methods);
 void tl_open_linalg(lua_State *L, int module, int methods);
 void tl_open_reduce(lua_State *L, int module, int methods);
 void tl_open_index(lua_State *L, int module, int methods);
+void tl_open_storage(lua_State *L, int module, int methods);
+void tl_open_dropout(lua_State *L, int module, int methods);
+void tl_open_nn(lua_State *L, int module, int methods);
 
 /* Registers `funcs` into the method table (when methods != 0) and the
  * module table (when module != 0). */

@@ -439,22 +439,9 @@ static int l_resizeas(lua_State *L) {
   return 1;
 }
 
-/* Converts a Lua value for storing into a tensor of `dtype`. */
-static double check_value(lua_State *L, int arg, tocha_dtype dtype) {
-  lua_Number v = luaL_checknumber(L, arg);
-  if (dtype == TOCHA_LONG || dtype == TOCHA_BYTE) {
-    lua_Integer iv;
-    if (!lua_isinteger(L, arg) && !(lua_numbertointeger(v, &iv) && (lua_Number)iv == v))
-      luaL_argerror(L, arg, lua_pushfstring(L, "expected an integer for a %s, got %f", tl_type_names[dtype], v));
-    if (dtype == TOCHA_BYTE && (v < 0 || v > 255))
-      luaL_argerror(L, arg, lua_pushfstring(L, "expected 0..255 for a ByteTensor, got %s", lua_tostring(L, arg)));
-  }
-  return v;
-}
-
 static int l_fill(lua_State *L) {
   tocha_tensor *t = tl_checktensor(L, 1);
-  double v = check_value(L, 2, t->dtype);
+  double v = tl_checkvalue(L, 2, t->dtype);
   lua_settop(L, 1);
   tl_check(L, tocha_fill(t, v), 0);
   return 1;
@@ -464,20 +451,6 @@ static int l_zero(lua_State *L) {
   tocha_tensor *t = tl_checktensor(L, 1);
   lua_settop(L, 1);
   tl_check(L, tocha_fill(t, 0), 0);
-  return 1;
-}
-
-static int l_set(lua_State *L) {
-  tocha_tensor *t = tl_checktensor(L, 1);
-  if (lua_isnoneornil(L, 2)) {
-    tocha_tensor_release(t);
-  } else {
-    tocha_tensor *src = tl_checktensor(L, 2);
-    if (src->dtype != t->dtype)
-      luaL_argerror(L, 2, lua_pushfstring(L, "%s expected, got %s", tl_type_names[t->dtype], tl_type_names[src->dtype]));
-    tocha_tensor_set(t, src);
-  }
-  lua_settop(L, 1);
   return 1;
 }
 
@@ -637,6 +610,33 @@ static int index_view(lua_State *L, tocha_tensor *t, int key, int64_t *element) 
   return 1;
 }
 
+/* Raises a core error from an indexing metamethod as "index: ...". */
+static void index_check(lua_State *L, tocha_status st) {
+  if (st != TOCHA_OK) luaL_error(L, "index: %s", tocha_last_error()->message);
+}
+
+/* The tensor key of t[key], which must be a ByteTensor mask or a LongTensor of indices. */
+static tocha_tensor *check_tensor_key(lua_State *L, const tocha_tensor *t, int key) {
+  tocha_tensor *k = tl_totensor(L, key);
+  if (!k) luaL_error(L, "index: cannot index a tensor with a %s", luaL_typename(L, key));
+  if (k->dtype != TOCHA_BYTE && k->dtype != TOCHA_LONG)
+    luaL_error(L, "index: expected a tocha.ByteTensor mask or a tocha.LongTensor of indices, got %s",
+               tl_type_names[k->dtype]);
+  if (k->dtype == TOCHA_LONG && t->ndim == 0) luaL_error(L, "index: tensor is empty");
+  return k;
+}
+
+/* t[mask]: the masked elements as a new 1D tensor; t[idx]: t:index(1, idx). */
+static int index_by_tensor(lua_State *L, tocha_tensor *t, int key) {
+  tocha_tensor *k = check_tensor_key(L, t, key);
+  tocha_tensor *out = tl_pushtensor(L, t->dtype);
+  if (k->dtype == TOCHA_BYTE)
+    index_check(L, tocha_masked_select(out, t, k));
+  else
+    index_check(L, tocha_index_select(out, t, 0, k, 1));
+  return 1;
+}
+
 static int tensor_index(lua_State *L) {
   tocha_tensor *t = (tocha_tensor *)lua_touserdata(L, 1);
   switch (lua_type(L, 2)) {
@@ -663,6 +663,10 @@ static int tensor_index(lua_State *L) {
       if (!index_view(L, t, 2, &element)) tl_pushelement(L, t, element);
       return 1;
     }
+    case LUA_TUSERDATA:
+      if (tl_totensor(L, 2)) return index_by_tensor(L, t, 2);
+      lua_pushnil(L);
+      return 1;
     default:
       lua_pushnil(L);
       return 1;
@@ -670,7 +674,7 @@ static int tensor_index(lua_State *L) {
 }
 
 static void store_element(lua_State *L, tocha_tensor *t, int64_t off, int value) {
-  double v = check_value(L, value, t->dtype);
+  double v = tl_checkvalue(L, value, t->dtype);
   void *data = t->storage->data;
   switch (t->dtype) {
     case TOCHA_FLOAT: ((float *)data)[off] = (float)v; break;
@@ -688,7 +692,28 @@ static void assign_view_value(lua_State *L, int value) {
   if (src)
     tl_check(L, tocha_copy(view, src), 0);
   else
-    tl_check(L, tocha_fill(view, check_value(L, value, view->dtype)), 0);
+    tl_check(L, tocha_fill(view, tl_checkvalue(L, value, view->dtype)), 0);
+}
+
+/* t[mask] = value | tensor (maskedFill / maskedCopy);
+ * t[idx] = value | tensor (indexFill / indexCopy along dimension 1). */
+static void assign_by_tensor(lua_State *L, tocha_tensor *t, int key, int value) {
+  tocha_tensor *k = check_tensor_key(L, t, key);
+  tocha_tensor *src = tl_totensor(L, value);
+  if (src && src->dtype != t->dtype)
+    luaL_error(L, "index: cannot assign a %s to elements of a %s (convert it with :type())",
+               tl_type_names[src->dtype], tl_type_names[t->dtype]);
+  if (k->dtype == TOCHA_BYTE) {
+    if (src)
+      index_check(L, tocha_masked_copy(t, k, src));
+    else
+      index_check(L, tocha_masked_fill(t, k, tl_checkvalue(L, value, t->dtype)));
+  } else {
+    if (src)
+      index_check(L, tocha_index_copy(t, 0, k, src, 1));
+    else
+      index_check(L, tocha_index_fill(t, 0, k, tl_checkvalue(L, value, t->dtype), 1));
+  }
 }
 
 static int tensor_newindex(lua_State *L) {
@@ -718,8 +743,11 @@ static int tensor_newindex(lua_State *L) {
         store_element(L, t, element, 3);
       return 0;
     }
+    case LUA_TUSERDATA:
+      assign_by_tensor(L, t, 2, 3);
+      return 0;
     default:
-      return luaL_error(L, "index: cannot assign to a tensor with a %s key (use a number or a table)",
+      return luaL_error(L, "index: cannot assign to a tensor with a %s key (use a number, a table or a tensor)",
                         luaL_typename(L, 2));
   }
 }
@@ -752,7 +780,7 @@ static const luaL_Reg tensor_methods[] = {
     {"contiguous", l_contiguous}, {"clone", l_clone},
     {"copy", l_copy},          {"resize", l_resize},
     {"resizeAs", l_resizeas},  {"fill", l_fill},
-    {"zero", l_zero},          {"set", l_set},
+    {"zero", l_zero},
     {"totable", l_totable},    {"type", l_tensortype},
     {"float", l_float},        {"double", l_double},
     {"long", l_long},          {"byte", l_byte},

@@ -53,7 +53,10 @@ void tl_check(lua_State *L, tocha_status st, int argshift) {
   if (st == TOCHA_OK) return;
   const tocha_error *e = tocha_last_error();
   if (e->arg > 0) luaL_argerror(L, e->arg + argshift, e->message);
-  luaL_error(L, "%s", e->message);
+  lua_Debug ar;
+  const char *name = NULL;
+  if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "n", &ar)) name = ar.name;
+  luaL_error(L, "%s: %s", name ? name : "tocha", e->message);
 }
 
 int tl_checkdim(lua_State *L, const tocha_tensor *t, int arg) {
@@ -133,6 +136,20 @@ void tl_pushelement(lua_State *L, const tocha_tensor *t, int64_t off) {
   }
 }
 
+/* A number for storing into a tensor of `dtype` (integers for Long/Byte). */
+double tl_checkvalue(lua_State *L, int arg, tocha_dtype dtype) {
+  lua_Number v = luaL_checknumber(L, arg);
+  if (dtype == TOCHA_LONG || dtype == TOCHA_BYTE) {
+    lua_Integer iv;
+    if (!lua_isinteger(L, arg) && !(lua_numbertointeger(v, &iv) && (lua_Number)iv == v))
+      luaL_argerror(L, arg, lua_pushfstring(L, "expected an integer for a %s, got %f", tl_type_names[dtype], v));
+    if (dtype == TOCHA_BYTE && (v < 0 || v > 255))
+      luaL_argerror(L, arg, lua_pushfstring(L, "expected 0..255 for a ByteTensor, got %s", lua_tostring(L, arg)));
+    if (dtype == TOCHA_LONG && lua_isinteger(L, arg)) return (double)lua_tointeger(L, arg);
+  }
+  return v;
+}
+
 tocha_dtype tl_default_dtype(lua_State *L) {
   lua_getfield(L, LUA_REGISTRYINDEX, default_dtype_key);
   tocha_dtype d = (tocha_dtype)lua_tointeger(L, -1);
@@ -198,6 +215,9 @@ int luaopen_tocha_core(lua_State *L) {
   tl_open_linalg(L, module, methods);
   tl_open_reduce(L, module, methods);
   tl_open_index(L, module, methods);
+  tl_open_storage(L, module, methods); /* after tensor: replaces its set */
+  tl_open_dropout(L, module, methods);
+  tl_open_nn(L, module, methods);
 
   lua_pushvalue(L, methods);
   lua_setfield(L, module, "_methods");

@@ -142,7 +142,7 @@ void tocha_tensor_set(tocha_tensor *out, const tocha_tensor *src) {
 tocha_status tocha_tensor_set_storage(tocha_tensor *out, tocha_storage *storage, int64_t offset, int ndim,
                                       const int64_t *size, const int64_t *stride) {
   int64_t n;
-  tocha_status st = check_shape(ndim, size, 4, &n);
+  tocha_status st = check_shape(ndim, size, 3, &n);
   if (st) return st;
   if (!storage)
     return tocha_fail(TOCHA_EARG, 1, "storage is NULL");
@@ -162,7 +162,7 @@ tocha_status tocha_tensor_set_storage(tocha_tensor *out, tocha_storage *storage,
     view.ndim = ndim;
     for (int d = 0; d < ndim; d++) {
       if (stride[d] < 0)
-        return tocha_fail(TOCHA_EARG, 5, "stride of dimension %d must be >= 0, got %lld", d,
+        return tocha_fail(TOCHA_EARG, 4, "stride of dimension %d must be >= 0, got %lld", d,
                           (long long)stride[d]);
       view.size[d] = size[d];
       view.stride[d] = stride[d];
@@ -173,7 +173,7 @@ tocha_status tocha_tensor_set_storage(tocha_tensor *out, tocha_storage *storage,
     int64_t last = offset;
     for (int d = 0; d < ndim; d++) last += (view.size[d] - 1) * view.stride[d];
     if (last >= storage->size)
-      return tocha_fail(TOCHA_EARG, 4, "geometry reaches element %lld of a storage of %lld elements",
+      return tocha_fail(TOCHA_EARG, 3, "geometry reaches element %lld of a storage of %lld elements",
                         (long long)last + 1, (long long)storage->size);
   }
   assign_view(out, &view);

@@ -1,0 +1,94 @@
+-- nn.Container: a module made of child modules (Torch7's nn.Container).
+local tocha = require "tocha"
+
+local Container, parent = tocha.class("nn.Container", "nn.Module")
+
+function Container:__init(...)
+  parent.__init(self, ...)
+  self.modules = {}
+end
+
+local function check_module(module, fname)
+  if not tocha.class.istype(module, "nn.Module") then
+    error(string.format("bad argument #1 to '%s' (nn.Module expected, got %s)", fname, tocha.type(module)), 3)
+  end
+end
+
+function Container:add(module)
+  check_module(module, "add")
+  self.modules[#self.modules + 1] = module
+  return self
+end
+
+function Container:get(index)
+  local m = self.modules[index]
+  if not m then
+    error(string.format("bad argument #1 to 'get' (index %s out of range 1..%d)", tostring(index), #self.modules), 2)
+  end
+  return m
+end
+
+function Container:size()
+  return #self.modules
+end
+
+--- Runs module[method](...) and prefixes any error with the child's place,
+-- so a failure deep in a network says where it happened.
+function Container:rethrowErrors(module, index, method, ...)
+  local results = table.pack(pcall(module[method], module, ...))
+  if not results[1] then
+    local err = results[2]
+    if type(err) == "string" then
+      err = string.format("In module %d of %s: %s", index, self.__typename, err)
+    end
+    error(err, 0)
+  end
+  return table.unpack(results, 2, results.n)
+end
+
+function Container:zeroGradParameters()
+  for _, m in ipairs(self.modules) do m:zeroGradParameters() end
+end
+
+function Container:updateParameters(learningRate)
+  for _, m in ipairs(self.modules) do m:updateParameters(learningRate) end
+end
+
+function Container:training()
+  parent.training(self)
+  for _, m in ipairs(self.modules) do m:training() end
+end
+
+function Container:evaluate()
+  parent.evaluate(self)
+  for _, m in ipairs(self.modules) do m:evaluate() end
+end
+
+function Container:share(other, ...)
+  for i, m in ipairs(self.modules) do m:share(other.modules[i], ...) end
+  return self
+end
+
+function Container:reset(stdv)
+  for _, m in ipairs(self.modules) do m:reset(stdv) end
+end
+
+function Container:parameters()
+  local params, gradParams = {}, {}
+  for _, m in ipairs(self.modules) do
+    local p, g = m:parameters()
+    if p then
+      table.move(p, 1, #p, #params + 1, params)
+      table.move(g, 1, #g, #gradParams + 1, gradParams)
+    end
+  end
+  return params, gradParams
+end
+
+function Container:clearState()
+  parent.clearState(self)
+  for _, m in ipairs(self.modules) do m:clearState() end
+  return self
+end
+
+return Container

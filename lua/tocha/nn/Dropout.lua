@@ -1,0 +1,123 @@
+-- nn.Dropout(p, v1, inplace, stochasticInference), Torch7's argument order.
+--
+-- Training: each unit is kept with probability 1 - p; kept units are
+-- scaled by 1/(1-p) ("v2", the default) or left as they are (v1).  The
+-- mask is cached as one bit per unit; backward lets the gradient through
+-- exactly where the forward let the unit through.  Evaluation: identity
+-- (v1: scaled by 1-p), or a fresh mask with stochasticInference.
+local tocha = require "tocha"
+local utils = require "tocha.utils"
+
+local Dropout, parent = tocha.class("nn.Dropout", "nn.Module")
+
+local function check_p(p, fname, level)
+  if type(p) ~= "number" or not (p >= 0 and p < 1) then
+    error(string.format("bad argument #1 to '%s' (dropout probability must satisfy 0 <= p < 1, got %s)", fname,
+      tostring(p)), level + 1)
+  end
+end
+
+function Dropout:__init(p, v1, inplace, stochasticInference)
+  parent.__init(self)
+  p = p or 0.5
+  check_p(p, "Dropout", 3)
+  self.p = p
+  self.v2 = not v1
+  self.inplace = inplace and true or false
+  self.stochasticInference = stochasticInference and true or false
+  self.maskBits = tocha.ByteTensor()
+  self.maskSize = nil   -- shape of the input the cached mask belongs to
+  self.maskGroup = 1    -- elements per mask bit in that forward
+  self.masked = nil     -- did the last forward apply a mask? nil: no forward yet
+end
+
+--- Elements that share one mask bit (1 here; a feature map for SpatialDropout).
+function Dropout:groupSize(input) -- luacheck: no unused args
+  return 1
+end
+
+function Dropout:setp(p)
+  check_p(p, "setp", 2)
+  self.p = p
+  return self
+end
+
+--- The survivors' scale in training.
+function Dropout:scale()
+  return self.v2 and 1 / (1 - self.p) or 1
+end
+
+local function check_input(input, fname)
+  if not tocha.isTensor(input) then
+    error(string.format("bad argument #1 to '%s' (tensor expected, got %s)", fname, tocha.type(input)), 3)
+  end
+end
+
+function Dropout:updateOutput(input)
+  check_input(input, "updateOutput")
+  local group = self:groupSize(input)
+  -- No parameters tie the module to a type: follow the input's.
+  if self.output:type() ~= input:type() then self.output = utils.new_like(input) end
+  if self.inplace then
+    self.output:set(input)
+  end
+  if self.p > 0 and (self.train or self.stochasticInference) then
+    tocha._dropout.forward(self.output, input, self.maskBits, self.p, self:scale(), group)
+    self.masked = true
+  else
+    if not self.inplace then self.output:resizeAs(input):copy(input) end
+    if not self.v2 and self.p > 0 then self.output:mul(1 - self.p) end
+    self.masked = false
+  end
+  self.maskSize, self.maskGroup = input:size(), group
+  return self.output
+end
+
+function Dropout:updateGradInput(input, gradOutput)
+  if self.masked == nil then
+    error(string.format("%s: updateGradInput called before updateOutput (no mask to apply)", self.__typename), 2)
+  end
+  check_input(gradOutput, "updateGradInput")
+  if gradOutput:size() ~= self.maskSize then
+    error(string.format("bad argument #2 to 'updateGradInput' (gradOutput of size %s does not match the last "
+      .. "input of size %s)", table.concat(gradOutput:size(), "x"), table.concat(self.maskSize, "x")), 2)
+  end
+  if self.gradInput:type() ~= gradOutput:type() then self.gradInput = utils.new_like(gradOutput) end
+  if self.inplace then
+    self.gradInput:set(gradOutput)
+  end
+  if self.masked then
+    tocha._dropout.backward(self.gradInput, gradOutput, self.maskBits, self:scale(), self.maskGroup)
+  else
+    if not self.inplace then self.gradInput:resizeAs(gradOutput):copy(gradOutput) end
+    if not self.v2 and self.p > 0 then self.gradInput:mul(1 - self.p) end
+  end
+  return self.gradInput
+end
+
+--- The mask of the last forward as a ByteTensor of 0/1 shaped like its
+-- input (all ones when that forward applied no mask).
+function Dropout:mask()
+  if self.masked == nil then
+    error(string.format("%s: no forward yet, so no mask", self.__typename), 2)
+  end
+  if not self.masked then return tocha.ByteTensor(self.maskSize):fill(1) end
+  return tocha._dropout.mask(self.maskBits, self.maskSize, self.maskGroup)
+end
+
+function Dropout:clearState()
+  self.maskBits:set()
+  self.masked, self.maskSize = nil, nil
+  return parent.clearState(self)
+end
+
+function Dropout:__tostring__()
+  local flags = {}
+  if not self.v2 then flags[#flags + 1] = "v1" end
+  if self.inplace then flags[#flags + 1] = "inplace" end
+  if self.stochasticInference then flags[#flags + 1] = "stochastic" end
+  local extra = #flags > 0 and (", " .. table.concat(flags, ", ")) or ""
+  return string.format("%s(%g%s)", self.__typename, self.p, extra)
+end
+
+return Dropout

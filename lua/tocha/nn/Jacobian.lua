@@ -1,0 +1,224 @@
+-- nn.Jacobian: checks a module's (or criterion's) backward against central
+-- finite differences of its forward (Torch7's nn.Jacobian).  Jacobians are
+-- DoubleTensors of size (elements of the varied tensor) x (elements of the
+-- output); the test* functions return the largest absolute difference.
+--
+-- Every forward runs on a fresh copy of the input, so modules that work in
+-- place (ReLU(true), ...) are checked as well.  Outputs may be tensors or
+-- (nested) tables of tensors, read in order.
+local tocha = require "tocha"
+local nn = require "tocha.nn"
+local utils = require "tocha.utils"
+
+local Jacobian = {}
+nn.Jacobian = Jacobian
+
+local function fail(fmt, ...)
+  error("nn.Jacobian: " .. string.format(fmt, ...), 3)
+end
+
+-- A 1-D view of t for reading and writing single elements.
+local function flat(t, what)
+  if not tocha.isTensor(t) then fail("%s must be a tensor, got %s", what, tocha.type(t)) end
+  if not t:isContiguous() then fail("%s must be contiguous", what) end
+  return t:view(t:nElement())
+end
+
+-- ---- outputs that are tensors or tables of tensors ----------------------------
+
+local function count(out)
+  if tocha.isTensor(out) then return out:nElement() end
+  local n = 0
+  for _, v in ipairs(out) do n = n + count(v) end
+  return n
+end
+
+-- Copies out's elements into the 1-D tensor dst from position `offset`.
+local function copy_into(dst, out, offset)
+  if tocha.isTensor(out) then
+    local n = out:nElement()
+    if n > 0 then dst:narrow(1, offset, n):copy(out) end
+    return offset + n
+  end
+  for _, v in ipairs(out) do offset = copy_into(dst, v, offset) end
+  return offset
+end
+
+-- A zero tensor (or table of them) shaped like out.
+local function zeros_like(out)
+  if tocha.isTensor(out) then return utils.new_like(out):resizeAs(out):zero() end
+  local t = {}
+  for i, v in ipairs(out) do t[i] = zeros_like(v) end
+  return t
+end
+
+-- Zeroes d and sets its element k (in order) to 1; returns the next k.
+local function unit(d, k)
+  if tocha.isTensor(d) then
+    d:zero()
+    local n = d:nElement()
+    if k >= 1 and k <= n then flat(d, "gradOutput")[k] = 1 end
+    return k - n
+  end
+  for _, v in ipairs(d) do k = unit(v, k) end
+  return k
+end
+
+local function forward_copy(module, input, scratch)
+  scratch:resizeAs(input):copy(input)
+  return module:forward(scratch)
+end
+
+-- module:accUpdateGradParameters when the module has it, else its effect.
+local function acc_update(module, input, gradOutput, lr)
+  if module.accUpdateGradParameters then
+    module:accUpdateGradParameters(input, gradOutput, lr)
+  else
+    module:zeroGradParameters()
+    module:accGradParameters(input, gradOutput, 1)
+    module:updateParameters(lr)
+  end
+end
+
+local function max_abs_difference(a, b)
+  return a:add(-1, b):abs():max()
+end
+
+-- ---- Jacobians ---------------------------------------------------------------------
+
+--- The Jacobian of the output with respect to `param` (default: the input),
+-- from module:updateGradInput (or, with `dparam`, the gradient that
+-- accGradParameters accumulates for `param`).
+function Jacobian.backward(module, input, param, dparam)
+  if param and not dparam then fail("dparam expected with param") end
+  local scratch = utils.new_like(input)
+  local out = forward_copy(module, input, scratch)
+  local nout = count(out)
+  local dout = zeros_like(out)
+  local jacobian = tocha.DoubleTensor((param or input):nElement(), nout):zero()
+  for i = 1, nout do
+    unit(dout, i)
+    module:zeroGradParameters()
+    local din = module:updateGradInput(scratch, dout)
+    module:accGradParameters(scratch, dout, 1)
+    jacobian:select(2, i):copy(param and dparam or din)
+  end
+  return jacobian
+end
+
+--- The Jacobian by central differences: row i is d output / d param[i].
+function Jacobian.forward(module, input, param, perturbation)
+  param = param or input
+  perturbation = perturbation or 1e-6
+  local scratch = utils.new_like(input)
+  local sin = flat(param, "param")
+  local nout = count(forward_copy(module, input, scratch))
+  local jacobian = tocha.DoubleTensor(sin:nElement(), nout)
+  local outa, outb = tocha.DoubleTensor(nout), tocha.DoubleTensor(nout)
+  for i = 1, sin:nElement() do
+    local orig = sin[i]
+    -- the steps actually taken (float tensors round them)
+    sin[i] = orig - perturbation
+    local low = sin[i]
+    copy_into(outa, forward_copy(module, input, scratch), 1)
+    sin[i] = orig + perturbation
+    local high = sin[i]
+    copy_into(outb, forward_copy(module, input, scratch), 1)
+    sin[i] = orig
+    jacobian:select(1, i):copy(outb:add(-1, outa):div(high - low))
+  end
+  return jacobian
+end
+
+--- param after one accUpdateGradParameters step (lr = 1) for each unit
+-- gradOutput: column i is param - d output[i] / d param.
+function Jacobian.backwardUpdate(module, input, param)
+  local scratch = utils.new_like(input)
+  local out = forward_copy(module, input, scratch)
+  local nout = count(out)
+  local dout = zeros_like(out)
+  local jacobian = tocha.DoubleTensor(param:nElement(), nout):zero()
+  local params = module:parameters() or {}
+  local saved = {}
+  for j, p in ipairs(params) do saved[j] = p:clone() end
+  for i = 1, nout do
+    for j, p in ipairs(params) do p:copy(saved[j]) end
+    unit(dout, i)
+    module:updateGradInput(scratch, dout)
+    acc_update(module, scratch, dout, 1)
+    jacobian:select(2, i):copy(param)
+  end
+  for j, p in ipairs(params) do p:copy(saved[j]) end
+  return jacobian
+end
+
+--- The same by central differences: row i is param[i] - d output / d param[i].
+function Jacobian.forwardUpdate(module, input, param, perturbation)
+  local jacobian = Jacobian.forward(module, input, param, perturbation)
+  local sin = flat(param, "param")
+  for i = 1, sin:nElement() do
+    jacobian:select(1, i):mul(-1):add(sin[i])
+  end
+  return jacobian
+end
+
+-- ---- tests -------------------------------------------------------------------------
+
+--- Fills input uniformly in [minval, maxval] (default -2, 2) and returns the
+-- largest difference between the finite-difference and backward Jacobians.
+function Jacobian.testJacobian(module, input, minval, maxval, perturbation)
+  input:uniform(minval or -2, maxval or 2)
+  local fprop = Jacobian.forward(module, input, input, perturbation)
+  local bprop = Jacobian.backward(module, input)
+  return max_abs_difference(fprop, bprop)
+end
+
+--- The same for a parameter and its gradient (e.g. module.weight and
+-- module.gradWeight); input and param are filled at random.
+function Jacobian.testJacobianParameters(module, input, param, dparam, minval, maxval, perturbation)
+  minval, maxval = minval or -2, maxval or 2
+  input:uniform(minval, maxval)
+  param:uniform(minval, maxval)
+  local bprop = Jacobian.backward(module, input, param, dparam)
+  local fprop = Jacobian.forward(module, input, param, perturbation)
+  return max_abs_difference(fprop, bprop)
+end
+
+--- The same through accUpdateGradParameters (or zeroGradParameters,
+-- accGradParameters and updateParameters).
+function Jacobian.testJacobianUpdateParameters(module, input, param, minval, maxval, perturbation)
+  minval, maxval = minval or -2, maxval or 2
+  input:uniform(minval, maxval)
+  param:uniform(minval, maxval)
+  local bprop = Jacobian.backwardUpdate(module, input, param)
+  local fprop = Jacobian.forwardUpdate(module, input, param, perturbation)
+  return max_abs_difference(fprop, bprop)
+end
+
+--- The largest difference between criterion:backward(input, target) and the
+-- central differences of criterion:forward.  input is used as given (its
+-- valid range depends on the criterion) and is not modified.
+function Jacobian.testCriterion(criterion, input, target, perturbation)
+  perturbation = perturbation or 1e-6
+  if not tocha.isTensor(input) then fail("input must be a tensor, got %s", tocha.type(input)) end
+  local x = input:clone()
+  local sx = flat(x, "input")
+  local n = sx:nElement()
+  criterion:forward(x, target)
+  local analytic = tocha.DoubleTensor(n):copy(criterion:backward(x, target))
+  local numeric = tocha.DoubleTensor(n)
+  for i = 1, n do
+    local orig = sx[i]
+    sx[i] = orig - perturbation
+    local low = sx[i]
+    local loss_low = criterion:forward(x, target)
+    sx[i] = orig + perturbation
+    local high = sx[i]
+    local loss_high = criterion:forward(x, target)
+    sx[i] = orig
+    numeric[i] = (loss_high - loss_low) / (high - low)
+  end
+  return max_abs_difference(numeric, analytic)
+end
+
+return Jacobian

@@ -1,0 +1,107 @@
+-- nn.Parallel(inputDimension, outputDimension): module i gets slice i of the
+-- input along inputDimension; the outputs are joined along outputDimension
+-- (Torch7's nn.Parallel).
+local tocha = require "tocha"
+local Concat = require "tocha.nn.Concat"
+
+local Parallel, parent = tocha.class("nn.Parallel", "nn.Container")
+
+local function check_dim(value, name)
+  if math.type(value) ~= "integer" or value < 1 then
+    error(string.format("nn.Parallel: %s must be a positive integer, got %s", name, tostring(value)), 3)
+  end
+end
+
+function Parallel:__init(inputDimension, outputDimension)
+  parent.__init(self)
+  check_dim(inputDimension, "inputDimension")
+  check_dim(outputDimension, "outputDimension")
+  self.inputDimension = inputDimension
+  self.outputDimension = outputDimension
+  self.totalOutputSize = {}
+end
+
+local function shape(t)
+  return t:dim() == 0 and "empty" or table.concat(t:size():totable(), "x")
+end
+
+local function check_input(self, input)
+  if not tocha.isTensor(input) then
+    error(string.format("nn.Parallel: input must be a tensor, got %s", tocha.type(input)), 0)
+  end
+  local d = self.inputDimension
+  if input:dim() < d then
+    error(string.format("nn.Parallel: input of size %s has no dimension %d", shape(input), d), 0)
+  end
+  if input:size(d) ~= #self.modules then
+    error(string.format("nn.Parallel: input has %d slices along dimension %d but there are %d modules",
+      input:size(d), d, #self.modules), 0)
+  end
+end
+
+function Parallel:updateOutput(input)
+  check_input(self, input)
+  local d, size = self.outputDimension, self.totalOutputSize
+  local first
+  for i, module in ipairs(self.modules) do
+    local out = self:rethrowErrors(module, i, "updateOutput", input:select(self.inputDimension, i))
+    if i == 1 then
+      first = out
+      if out:dim() < d then
+        error(string.format("nn.Parallel: cannot join along dimension %d: output of module 1 has size %s", d,
+          shape(out)), 0)
+      end
+      for k = 1, out:dim() do size[k] = out:size(k) end
+      for k = out:dim() + 1, #size do size[k] = nil end
+    else
+      local ok = out:dim() == first:dim()
+      for k = 1, first:dim() do
+        if ok and k ~= d and out:size(k) ~= first:size(k) then ok = false end
+      end
+      if not ok then
+        error(string.format("nn.Parallel: output of module %d has size %s, which does not fit module 1's size %s "
+          .. "outside dimension %d", i, shape(out), shape(first), d), 0)
+      end
+      size[d] = size[d] + out:size(d)
+    end
+  end
+  if #self.modules == 0 then return self.output end
+  self.output:resize(size)
+  local offset = 1
+  for _, module in ipairs(self.modules) do
+    local n = module.output:size(d)
+    self.output:narrow(d, offset, n):copy(module.output)
+    offset = offset + n
+  end
+  return self.output
+end
+
+local function each_slice(self, method, input, gradOutput, scale, keep)
+  check_input(self, input)
+  local d, offset = self.outputDimension, 1
+  if keep then self.gradInput:resizeAs(input) end
+  for i, module in ipairs(self.modules) do
+    local n = module.output:size(d)
+    local gi = self:rethrowErrors(module, i, method, input:select(self.inputDimension, i),
+      gradOutput:narrow(d, offset, n), scale)
+    if keep then self.gradInput:select(self.inputDimension, i):copy(gi) end
+    offset = offset + n
+  end
+  return self.gradInput
+end
+
+function Parallel:updateGradInput(input, gradOutput)
+  return each_slice(self, "updateGradInput", input, gradOutput, nil, true)
+end
+
+function Parallel:accGradParameters(input, gradOutput, scale)
+  each_slice(self, "accGradParameters", input, gradOutput, scale or 1, false)
+end
+
+function Parallel:backward(input, gradOutput, scale)
+  return each_slice(self, "backward", input, gradOutput, scale or 1, true)
+end
+
+Parallel.__tostring__ = Concat.branches_tostring
+
+return Parallel

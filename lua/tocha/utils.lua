@@ -1,0 +1,140 @@
+-- Helpers shared by nn, optim and serialisation: deep copies and type
+-- conversions that keep shared storages shared, and parameter flattening.
+local tocha = require "tocha"
+
+local utils = {}
+
+--- An empty tensor of the same type as `t`.
+function utils.new_like(t)
+  return tocha[t:type():match("^tocha%.(.+)$")]()
+end
+
+--- A tensor header over the same storage geometry as `t`, but on `storage`.
+local function view_on(t, storage, template)
+  local out = template or utils.new_like(t)
+  if t:dim() == 0 then return out end
+  return out:set(storage, t:storageOffset(), t:size(), t:stride())
+end
+
+--- A new tensor of type `typename` (or t's type) holding a copy of t's whole
+-- storage, cached by storage so tensors that shared one still share one.
+local function copy_storage(t, typename, storage_cache)
+  local key = t:storage():pointer()
+  local copied = storage_cache[key]
+  if not copied then
+    local whole = utils.new_like(t):set(t:storage())
+    copied = typename and whole:type(typename) or whole:clone()
+    if copied == whole then copied = whole:clone() end
+    copied = copied:storage()
+    storage_cache[key] = copied
+  end
+  return copied
+end
+
+local function deepcopy(value, memo, storages)
+  if tocha.isTensor(value) then
+    if memo[value] then return memo[value] end
+    local out = value:dim() == 0 and utils.new_like(value) or view_on(value, copy_storage(value, nil, storages))
+    memo[value] = out
+    return out
+  end
+  if type(value) ~= "table" then return value end
+  if memo[value] then return memo[value] end
+  local out = {}
+  memo[value] = out
+  for k, v in pairs(value) do
+    out[deepcopy(k, memo, storages)] = deepcopy(v, memo, storages)
+  end
+  return setmetatable(out, getmetatable(value))
+end
+
+--- A deep copy of any Lua value; tensors get new storages, and tensors or
+-- tables referenced twice stay referenced twice.
+function utils.deepcopy(value)
+  return deepcopy(value, {}, {})
+end
+
+--- Replaces, inside `obj` (recursively), every tensor by one of `typename`.
+function utils.convert_tensors(obj, typename, cache)
+  cache.tensors = cache.tensors or {}
+  cache.storages = cache.storages or {}
+  cache.seen = cache.seen or {}
+  if cache.seen[obj] then return end
+  cache.seen[obj] = true
+  for k, v in pairs(obj) do
+    if tocha.isTensor(v) then
+      local converted = cache.tensors[v]
+      if not converted then
+        if v:type() == typename then
+          converted = v
+        elseif v:dim() == 0 then
+          converted = tocha[typename:match("^tocha%.(.+)$")]()
+        else
+          local storage = copy_storage(v, typename, cache.storages)
+          converted = view_on(v, storage, tocha[typename:match("^tocha%.(.+)$")]())
+        end
+        cache.tensors[v] = converted
+      end
+      obj[k] = converted
+    elseif type(v) == "table" then
+      utils.convert_tensors(v, typename, cache)
+    end
+  end
+end
+
+--- Empties the named fields: tensors lose their storage, tables are emptied.
+function utils.clear(obj, ...)
+  for i = 1, select("#", ...) do
+    local name = select(i, ...)
+    local v = obj[name]
+    if tocha.isTensor(v) then
+      v:set()
+    elseif type(v) == "table" then
+      obj[name] = {}
+    end
+  end
+  return obj
+end
+
+--- Copies `tensors` into one flat 1-D tensor and re-points each of them
+-- into it.  Tensors that shared a storage keep sharing the same region.
+function utils.flatten(tensors)
+  if #tensors == 0 then return tocha.Tensor() end
+  local regions, order = {}, {}
+  for _, t in ipairs(tensors) do
+    if t:dim() > 0 then
+      local key = t:storage():pointer()
+      local first, last = t:storageOffset(), t:storageOffset()
+      for d = 1, t:dim() do last = last + (t:size(d) - 1) * t:stride(d) end
+      local r = regions[key]
+      if not r then
+        r = { first = first, last = last, storage = t:storage() }
+        regions[key] = r
+        order[#order + 1] = r
+      else
+        r.first, r.last = math.min(r.first, first), math.max(r.last, last)
+      end
+    end
+  end
+  local total = 0
+  for _, r in ipairs(order) do
+    r.flat_offset = total
+    total = total + (r.last - r.first + 1)
+  end
+  local flat = utils.new_like(tensors[1]):resize(total):zero()
+  for _, r in ipairs(order) do
+    local n = r.last - r.first + 1
+    local region = utils.new_like(tensors[1]):set(r.storage, r.first, tocha.LongStorage({ n }))
+    flat:narrow(1, r.flat_offset + 1, n):copy(region)
+  end
+  local flat_storage = flat:storage()
+  for _, t in ipairs(tensors) do
+    if t:dim() > 0 then
+      local r = regions[t:storage():pointer()]
+      t:set(flat_storage, r.flat_offset + t:storageOffset() - r.first + 1, t:size(), t:stride())
+    end
+  end
+  return flat
+end
+
+return utils

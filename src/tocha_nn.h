@@ -1,0 +1,108 @@
+/*
+ * tocha_nn.h: the kernels behind tocha.nn's layers and criterions
+ * (activations, softmax, losses), forward and backward, THNN style.
+ *
+ * Element types: FloatTensor and DoubleTensor; every tensor of one call
+ * has the same type (class-index targets may also be a LongTensor).
+ * Conventions are those of tocha.h: output parameters come first and are
+ * not counted in argument positions; `output` may be the same tensor as
+ * `input` and `grad_input` the same as `grad_output` (Torch7's inplace);
+ * other outputs are resized (contiguous) to the input's shape.  Messages
+ * use Torch7's names (input, gradOutput, target, weights).
+ */
+#ifndef TOCHA_NN_H
+#define TOCHA_NN_H
+
+#include "tocha.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- activations (elementwise, any shape) ------------------------------
+ * Backward functions take the tensor the derivative is computed from:
+ * the forward output when it suffices (so inplace forwards work), else
+ * the input.  gradOutput must have that tensor's shape. */
+
+/* y = max(x, 0) */
+tocha_status tocha_nn_relu_forward(tocha_tensor *output, const tocha_tensor *input);
+/* gi = go * (x > 0); `input` may as well be the output (both are
+ * positive at the same places), e.g. the input after an inplace forward. */
+tocha_status tocha_nn_relu_backward(tocha_tensor *grad_input, const tocha_tensor *grad_output,
+                                    const tocha_tensor *input);
+
+/* y = x > 0 ? x : negval * x */
+tocha_status tocha_nn_leaky_relu_forward(tocha_tensor *output, const tocha_tensor *input, double negval);
+/* gi = go * (x > 0 ? 1 : negval); `input` may be the inplace output when
+ * negval >= 0 (the sign is then preserved). */
+tocha_status tocha_nn_leaky_relu_backward(tocha_tensor *grad_input, const tocha_tensor *grad_output,
+                                          const tocha_tensor *input, double negval);
+
+/* y = x > 0 ? x : alpha * (exp(x) - 1) */
+tocha_status tocha_nn_elu_forward(tocha_tensor *output, const tocha_tensor *input, double alpha);
+/* gi = go * (y > 0 ? 1 : y + alpha); exact for alpha >= 0. */
+tocha_status tocha_nn_elu_backward(tocha_tensor *grad_input, const tocha_tensor *grad_output,
+                                   const tocha_tensor *output, double alpha);
+
+/* y = tanh(x); gi = go * (1 - y^2) */
+tocha_status tocha_nn_tanh_forward(tocha_tensor *output, const tocha_tensor *input);
+tocha_status tocha_nn_tanh_backward(tocha_tensor *grad_input, const tocha_tensor *grad_output,
+                                    const tocha_tensor *output);
+
+/* y = 1 / (1 + exp(-x)); gi = go * y * (1 - y) */
+tocha_status tocha_nn_sigmoid_forward(tocha_tensor *output, const tocha_tensor *input);
+tocha_status tocha_nn_sigmoid_backward(tocha_tensor *grad_input, const tocha_tensor *grad_output,
+                                       const tocha_tensor *output);
+
+/* ---- softmax over the last dimension of a 1-D (n) or 2-D (batch, n) input
+ * (the row maximum is subtracted first, so large inputs do not overflow) */
+
+/* y = exp(x) / sum(exp(x)) */
+tocha_status tocha_nn_softmax_forward(tocha_tensor *output, const tocha_tensor *input);
+/* gi = y * (go - sum(go * y)) per row */
+tocha_status tocha_nn_softmax_backward(tocha_tensor *grad_input, const tocha_tensor *grad_output,
+                                       const tocha_tensor *output);
+/* y = x - log(sum(exp(x))) */
+tocha_status tocha_nn_log_softmax_forward(tocha_tensor *output, const tocha_tensor *input);
+/* gi = go - exp(y) * sum(go) per row */
+tocha_status tocha_nn_log_softmax_backward(tocha_tensor *grad_input, const tocha_tensor *grad_output,
+                                           const tocha_tensor *output);
+
+/* ---- criterions: forward stores the loss in *loss, backward writes
+ * gradInput = d loss / d input.  With size_average the loss is a mean. */
+
+/* Negative log likelihood of class indices.  input: (n) log-probabilities
+ * with a one-element target, or (batch, n) with a target of (batch).
+ * Targets are 1-based class indices (Float, Double or Long tensor); a
+ * target equal to ignore_index contributes nothing.  weights: NULL or (n),
+ * the weight of each class; the mean divides by the sum of the weights of
+ * the targets seen.  loss = -sum_i w[t_i] x[i, t_i] (/ sum_i w[t_i]).
+ * Positions: input 1, target 2, weights 3. */
+tocha_status tocha_nn_class_nll_forward(double *loss, const tocha_tensor *input, const tocha_tensor *target,
+                                        const tocha_tensor *weights, int size_average, int64_t ignore_index);
+tocha_status tocha_nn_class_nll_backward(tocha_tensor *grad_input, const tocha_tensor *input,
+                                         const tocha_tensor *target, const tocha_tensor *weights,
+                                         int size_average, int64_t ignore_index);
+
+/* Mean squared error: loss = sum (x - t)^2 (/ nElement); input and target
+ * of the same shape.  Positions: input 1, target 2. */
+tocha_status tocha_nn_mse_forward(double *loss, const tocha_tensor *input, const tocha_tensor *target,
+                                  int size_average);
+tocha_status tocha_nn_mse_backward(tocha_tensor *grad_input, const tocha_tensor *input,
+                                   const tocha_tensor *target, int size_average);
+
+/* Binary cross entropy of probabilities x in [0, 1] against targets t:
+ * loss = -sum w (t log(x + eps) + (1 - t) log(1 - x + eps)) (/ nElement),
+ * eps = 1e-12 as in Torch7.  weights: NULL, input's shape, or (n) for a
+ * (batch, n) input (the same weights for every row).
+ * Positions: input 1, target 2, weights 3. */
+#define TOCHA_NN_BCE_EPS 1e-12
+tocha_status tocha_nn_bce_forward(double *loss, const tocha_tensor *input, const tocha_tensor *target,
+                                  const tocha_tensor *weights, int size_average);
+tocha_status tocha_nn_bce_backward(tocha_tensor *grad_input, const tocha_tensor *input,
+                                   const tocha_tensor *target, const tocha_tensor *weights, int size_average);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* TOCHA_NN_H */
