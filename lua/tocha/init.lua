@@ -3,6 +3,7 @@
 -- parts written in Lua and the class aliases a Torch7 user expects.
 local tocha = require "tocha.core"
 local printing = require "tocha.print"
+require "tocha.tensor"
 
 local tensor_types = { "FloatTensor", "DoubleTensor", "LongTensor", "ByteTensor" }
 
