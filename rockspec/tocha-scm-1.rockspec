@@ -23,6 +23,7 @@ build = {
   variables = {
     CMAKE_BUILD_TYPE = "Release",
     TOCHA_TESTS = "OFF",
+    TOCHA_BENCH = "OFF",
     LUA_INCDIR = "$(LUA_INCDIR)",
     LUA_LIBDIR = "$(LIBDIR)",
     LUADIR = "$(LUADIR)",
