@@ -1,7 +1,14 @@
 -- tocha: Torch-style tensors for Lua 5.4.
 -- The C module tocha.core provides the tensor type; this file adds the
 -- parts written in Lua and the class aliases a Torch7 user expects.
+-- Before OpenBLAS loads (with tocha.core): let it use this CPU's vector
+-- kernels when it would otherwise fall back to generic ones.
+local cpu_ok, cpu = pcall(require, "tocha.cpu")
+local blas_kernels, blas_note
+if cpu_ok then blas_kernels, blas_note = cpu.choose_blas_kernels() end
+
 local tocha = require "tocha.core"
+tocha.blas_coretype_choice = blas_kernels or blas_note or "tocha.cpu not found"
 local printing = require "tocha.print"
 require "tocha.tensor"
 
