@@ -14,7 +14,11 @@
  *  - Functions that produce a tensor write it into a caller-provided
  *    `tocha_tensor *out` that must have been initialised (tocha_tensor_init)
  *    and is released by its owner with tocha_tensor_release().  `out` may be
- *    the same object as an input; the result simply replaces it.
+ *    the same object as an input.  View functions (narrow, transpose, ...)
+ *    replace `out` by the view.  Functions that compute values shape `out`
+ *    with tocha_tensor_resize: a result of the size `out` already has is
+ *    written through `out`'s own geometry (any view: only its elements
+ *    change), a result of another size re-lays `out` out contiguously.
  *  - "Argument positions" in errors count the function's parameters from 1,
  *    skipping leading output parameters (`out`, `values`, `indices`, `rng`).
  *    For a Lua method `t:narrow(dim, first, len)` the positions then coincide
@@ -102,9 +106,19 @@ void tocha_tensor_release(tocha_tensor *t); /* back to empty; idempotent */
 /* A contiguous tensor of the given shape, zero-filled. */
 tocha_status tocha_tensor_new(tocha_tensor *out, tocha_dtype dtype, int ndim,
                               const int64_t *size);
-/* Shape t as a contiguous tensor; reuses its storage when it is large
- * enough (contents then unspecified), otherwise replaces it. */
+/* Gives t the shape (ndim, size), Torch7's rule:
+ *  - t already has exactly these sizes (same ndim, same size[]): nothing
+ *    changes - t keeps its storage, offset and strides, so a view
+ *    (transposed, narrowed, strided, ...) stays that view and whatever is
+ *    written into it lands in its own elements;
+ *  - otherwise t is re-laid out as a contiguous tensor of that shape from
+ *    its offset, reusing its storage when it is large enough (contents then
+ *    unspecified), else replacing it by a new one.  ndim == 0 empties t.
+ * This is why every function with a result parameter (`out`, `values`,
+ * `indices`, ...) writes a result of the right size through the view it is
+ * given, and resizes it (contiguous) only when its size differs. */
 tocha_status tocha_tensor_resize(tocha_tensor *t, int ndim, const int64_t *size);
+/* tocha_tensor_resize(t, like->ndim, like->size): the same rule. */
 tocha_status tocha_tensor_resize_as(tocha_tensor *t, const tocha_tensor *like);
 /* out shares src's storage and geometry. */
 void tocha_tensor_set(tocha_tensor *out, const tocha_tensor *src);
@@ -171,4 +185,6 @@ tocha_status tocha_fill(tocha_tensor *t, double value);
 #include "tocha_random.h" /* Philox counter-based generator */
 #include "tocha_dropout.h" /* the dropout kernel, bit masks */
 #include "tocha_nn.h"     /* nn kernels: activations, softmax, criterions */
+#include "tocha_idx.h"    /* IDX files (MNIST), plain or gzip */
+#include "tocha_png.h"    /* PNG files, drawing on ByteTensor canvases */
 #endif /* TOCHA_H */

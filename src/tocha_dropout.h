@@ -27,8 +27,10 @@ extern "C" {
 
 /* output = input * mask * scale, with a fresh mask.  input: Float or Double,
  * any shape and strides, nElement divisible by group; output (same dtype)
- * is resized to input's shape and may be input itself (in place); mask
- * (Byte) is resized to hold the bits.  0 <= p < 1, scale finite.
+ * is resized to input's shape (a right-sized view keeps its geometry) and
+ * may be input itself (in place), or overlap it; mask (Byte) is resized to
+ * hold the bits as a contiguous array (a non-contiguous mask is replaced by
+ * a new tensor).  0 <= p < 1, scale finite.
  * Errors: input 1, mask 2, p 3, scale 4, group 5 (output is not counted). */
 tocha_status tocha_dropout_forward(tocha_rng *g, tocha_tensor *output, const tocha_tensor *input,
                                    tocha_tensor *mask, double p, double scale, int64_t group);

@@ -22,10 +22,12 @@
  * left empty or untouched).  Sources, masks or index tensors that share
  * storage with the tensor being written are copied first, so aliasing is
  * safe.  Functions with an `out` parameter require `out` to have the
- * element type of the result (that of `src`; Long for tocha_nonzero); `out`
- * may alias an input (the result then replaces it); otherwise it is resized
- * and written in place.  Results with no elements are empty tensors
- * (ndim 0), as in Torch7.
+ * element type of the result (that of `src`; Long for tocha_nonzero).
+ * `out` is shaped with tocha_tensor_resize: one that already has the
+ * result's sizes keeps its geometry (any view: only its elements are
+ * written), else it is re-laid out contiguously.  `out` may alias an input:
+ * the result is then computed into a temporary and copied into `out`.
+ * Results with no elements are empty tensors (ndim 0), as in Torch7.
  *
  * Argument positions in errors follow tocha.h: `out` is not counted, the
  * tensor modified in place (`t`) is argument 1.

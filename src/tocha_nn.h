@@ -7,7 +7,9 @@
  * Conventions are those of tocha.h: output parameters come first and are
  * not counted in argument positions; `output` may be the same tensor as
  * `input` and `grad_input` the same as `grad_output` (Torch7's inplace);
- * other outputs are resized (contiguous) to the input's shape.  Messages
+ * other outputs are resized to the input's shape (tocha_tensor_resize: an
+ * output that already has that shape keeps its geometry and is written
+ * through its strides, else it is re-laid out contiguously).  Messages
  * use Torch7's names (input, gradOutput, target, weights).
  */
 #ifndef TOCHA_NN_H

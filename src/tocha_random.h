@@ -132,7 +132,9 @@ tocha_status tocha_random_int(tocha_rng *g, tocha_tensor *t, int64_t lo, int64_t
 /* out = a 1-D tensor of type dtype holding a random permutation of 0..n-1
  * (n == 0: an empty tensor).  n >= 0 (EARG 1), dtype must hold n-1 exactly:
  * Byte n <= 256, Float n <= 2^24, Double n <= 2^53 (EARG 1); an unknown
- * dtype is ETYPE 2.  On failure out is untouched. */
+ * dtype is ETYPE 2.  On failure out is untouched.  An `out` of type dtype
+ * is resized (tocha_tensor_resize): a view of n elements keeps its geometry
+ * and receives the permutation in its own elements. */
 tocha_status tocha_randperm(tocha_rng *g, tocha_tensor *out, int64_t n, tocha_dtype dtype);
 
 #ifdef __cplusplus

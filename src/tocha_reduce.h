@@ -8,11 +8,14 @@
  *  - The others reduce along `dim` (0-based) and, as in Torch7, keep that
  *    dimension with size 1: a 2x3 tensor reduced along dim 1 gives 2x1.
  *    cumsum and cumprod keep the shape of their input.
- *  - Results are written into `out` (`values`/`indices`), which is resized
- *    to a contiguous tensor of the result shape (and stays contiguous).  Its storage is reused when
- *    large enough, so a loop that passes the same `out` does not allocate.
- *    `out` may alias the input (the same object, or a view of the same
- *    storage): the result is then computed into a temporary first.
+ *  - Results are written into `out` (`values`/`indices`), shaped with
+ *    tocha_tensor_resize: an `out` that already has the result's sizes
+ *    keeps its geometry (any view: the results land in its own elements,
+ *    nothing else changes); otherwise it becomes a contiguous tensor of the
+ *    result shape, its storage reused when large enough, so a loop that
+ *    passes the same `out` does not allocate.  `out` may alias the input
+ *    (the same object, or a view of the same storage): the result is then
+ *    computed into a temporary first and copied into `out`.
  *  - `out` must already have the result's element type, else TOCHA_ETYPE.
  *
  * Element types

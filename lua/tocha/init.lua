@@ -83,6 +83,9 @@ tocha.class = setmetatable({ istype = class.istype, get = class.get, namespace =
   { __call = function(_, ...) return class.new(...) end })
 
 local lazy = { nn = "tocha.nn" }
+lazy.datasets = "tocha.datasets"
+lazy.progress = "tocha.progress"
+lazy.optim, lazy.plot = "tocha.optim", "tocha.plot"
 setmetatable(tocha, {
   __index = function(t, key)
     local name = lazy[key]
@@ -92,5 +95,9 @@ setmetatable(tocha, {
     return value
   end,
 })
+
+local serialize = require "tocha.serialize"
+tocha.save, tocha.load = serialize.save, serialize.load
+tocha.serialize, tocha.deserialize = serialize.serialize, serialize.deserialize
 
 return tocha

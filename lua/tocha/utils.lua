@@ -6,7 +6,7 @@ local utils = {}
 
 --- An empty tensor of the same type as `t`.
 function utils.new_like(t)
-  return tocha[t:type():match("^tocha%.(.+)$")]()
+  return t.new()
 end
 
 --- A tensor header over the same storage geometry as `t`, but on `storage`.
@@ -62,7 +62,10 @@ function utils.convert_tensors(obj, typename, cache)
   if cache.seen[obj] then return end
   cache.seen[obj] = true
   for k, v in pairs(obj) do
-    if tocha.isTensor(v) then
+    -- Only floating-point tensors change type: Long and Byte tensors hold
+    -- indices and masks (e.g. Dropout's bit mask), whatever the module's type.
+    local floating = tocha.isTensor(v) and (v:type() == "tocha.FloatTensor" or v:type() == "tocha.DoubleTensor")
+    if floating then
       local converted = cache.tensors[v]
       if not converted then
         if v:type() == typename then

@@ -325,7 +325,7 @@ static void test_zero_sizes(void) {
   CHECK(tocha_addmm(&M, 0, &M, 1, &A, &B) == TOCHA_OK && get2(&M, 1, 1) == 6);
   /* dot of empty tensors */
   double d = -1;
-  tocha_tensor_init(&E, TOCHA_DOUBLE);
+  tocha_tensor_release(&E); /* back to an empty tensor */
   CHECK(tocha_dot(&d, &E, &E) == TOCHA_OK && d == 0);
   tocha_tensor_release(&A);
   tocha_tensor_release(&B);

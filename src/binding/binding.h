@@ -62,6 +62,9 @@ void tl_open_index(lua_State *L, int module, int methods);
 void tl_open_storage(lua_State *L, int module, int methods);
 void tl_open_dropout(lua_State *L, int module, int methods);
 void tl_open_nn(lua_State *L, int module, int methods);
+void tl_open_serialize(lua_State *L, int module, int methods);
+void tl_open_data(lua_State *L, int module, int methods);
+void tl_open_png(lua_State *L, int module, int methods);
 
 /* Registers `funcs` into the method table (when methods != 0) and the
  * module table (when module != 0). */

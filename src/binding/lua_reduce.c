@@ -170,9 +170,9 @@ static int extremum(lua_State *L, int want_max) {
   if (values->storage && values->storage == indices->storage)
     luaL_argerror(L, 2, "values and indices must not share a storage");
   tl_check(L, want_max ? tocha_max(values, indices, x, dim) : tocha_min(values, indices, x, dim), a - 1);
-  /* 0-based from the core (contiguous after the resize) -> 1-based */
-  int64_t n = tocha_tensor_nelement(indices), *ip = tocha_tensor_data(indices);
-  for (int64_t i = 0; i < n; i++) ip[i]++;
+  /* 0-based from the core -> 1-based, through indices' own strides (a
+   * right-sized view given as the result keeps its geometry). */
+  tl_check(L, tocha_binary_scalar(indices, indices, 1, TOCHA_BINARY_ADD), 0);
   lua_pushvalue(L, values_at);
   lua_pushvalue(L, values_at + 1);
   return 2;

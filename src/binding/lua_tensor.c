@@ -4,6 +4,9 @@
 
 #include "binding.h"
 
+/* Registry field: the class objects (tocha.FloatTensor, ...) by dtype. */
+static const char *const class_registry_key = "tocha.tensor_classes";
+
 /* ---- constructors ------------------------------------------------------ */
 
 /* Walks a nested Lua table to find its shape (following first elements). */
@@ -531,6 +534,7 @@ static int l_typename(lua_State *L) {
     return 1;
   }
   if (luaL_getmetafield(L, 1, "__typename") == LUA_TSTRING) return 1;
+  if (lua_type(L, 1) == LUA_TUSERDATA && luaL_getmetafield(L, 1, "__name") == LUA_TSTRING) return 1;
   lua_pushstring(L, luaL_typename(L, 1));
   return 1;
 }
@@ -642,7 +646,11 @@ static int tensor_index(lua_State *L) {
   switch (lua_type(L, 2)) {
     case LUA_TSTRING:
       lua_pushvalue(L, 2);
-      lua_rawget(L, lua_upvalueindex(1));
+      if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL && strcmp(lua_tostring(L, 2), "new") == 0) {
+        /* Torch7's x.new(...): a constructor of x's own type. */
+        lua_getfield(L, LUA_REGISTRYINDEX, class_registry_key);
+        lua_rawgeti(L, -1, t->dtype);
+      }
       return 1;
     case LUA_TNUMBER: {
       if (!lua_isinteger(L, 2)) luaL_error(L, "index: integer expected, got %s", lua_tostring(L, 2));
@@ -801,6 +809,10 @@ void tl_open_tensor(lua_State *L, int module, int methods) {
   luaL_newmetatable(L, TL_SIZE_CLASS);
   lua_pop(L, 1);
 
+  lua_newtable(L); /* dtype -> class object, for x.new */
+  int classes = lua_gettop(L);
+  lua_pushvalue(L, classes);
+  lua_setfield(L, LUA_REGISTRYINDEX, class_registry_key);
   for (int d = 0; d < TOCHA_NTYPES; d++) {
     luaL_newmetatable(L, tl_type_names[d]);
     lua_pushinteger(L, d);
@@ -829,6 +841,9 @@ void tl_open_tensor(lua_State *L, int module, int methods) {
     lua_pushstring(L, tl_type_names[d]);
     lua_setfield(L, -2, "__name");
     lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, classes, d);
     lua_setfield(L, module, tl_type_names[d] + strlen("tocha."));
   }
+  lua_pop(L, 1); /* classes */
 }

@@ -218,6 +218,9 @@ int luaopen_tocha_core(lua_State *L) {
   tl_open_storage(L, module, methods); /* after tensor: replaces its set */
   tl_open_dropout(L, module, methods);
   tl_open_nn(L, module, methods);
+  tl_open_serialize(L, module, methods);
+  tl_open_data(L, module, methods);
+  tl_open_png(L, module, methods);
 
   lua_pushvalue(L, methods);
   lua_setfield(L, module, "_methods");

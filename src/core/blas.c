@@ -4,6 +4,7 @@
 
 #include "../tocha.h"
 #include "iter.h"
+#include "result.h"
 
 /* ---- argument checks ---------------------------------------------------- */
 
@@ -42,55 +43,6 @@ static tocha_status check_out_type(const tocha_tensor *out, tocha_dtype dtype) {
   if (out->dtype == dtype) return TOCHA_OK;
   return tocha_fail(TOCHA_ETYPE, 0, "the result is a %sTensor but the operands are %sTensors",
                     tocha_dtype_name(out->dtype), tocha_dtype_name(dtype));
-}
-
-/* ---- memory relations ------------------------------------------------------ */
-
-/* Lowest and highest storage element t reaches; 0 when it has none. */
-static int extent(const tocha_tensor *t, int64_t *lo, int64_t *hi) {
-  if (!t->storage || tocha_tensor_nelement(t) == 0) return 0;
-  *lo = *hi = t->offset;
-  for (int d = 0; d < t->ndim; d++) *hi += (t->size[d] - 1) * t->stride[d];
-  return 1;
-}
-
-/* Conservative: 1 when a and b may share an element. */
-static int overlaps(const tocha_tensor *a, const tocha_tensor *b) {
-  int64_t alo, ahi, blo, bhi;
-  if (a->storage != b->storage || !extent(a, &alo, &ahi) || !extent(b, &blo, &bhi)) return 0;
-  return alo <= bhi && blo <= ahi;
-}
-
-/* 1 when a and b are the same elements in the same order. */
-static int same_view(const tocha_tensor *a, const tocha_tensor *b) {
-  if (a->storage != b->storage || a->offset != b->offset || !tocha_tensor_same_size(a, b)) return 0;
-  for (int d = 0; d < a->ndim; d++)
-    if (a->size[d] > 1 && a->stride[d] != b->stride[d]) return 0;
-  return 1;
-}
-
-/* 1 when no two elements of t share storage (a sufficient test: sorted by
- * stride, each dimension steps past everything the smaller ones reach). */
-static int distinct_elements(const tocha_tensor *t) {
-  int64_t size[TOCHA_MAX_DIMS], stride[TOCHA_MAX_DIMS];
-  int n = 0;
-  for (int d = 0; d < t->ndim; d++) {
-    if (t->size[d] == 0) return 1;
-    if (t->size[d] == 1) continue;
-    int i = n++;
-    for (; i > 0 && stride[i - 1] > t->stride[d]; i--) {
-      size[i] = size[i - 1];
-      stride[i] = stride[i - 1];
-    }
-    size[i] = t->size[d];
-    stride[i] = t->stride[d];
-  }
-  int64_t reach = 0;
-  for (int i = 0; i < n; i++) {
-    if (stride[i] <= reach) return 0;
-    reach += (size[i] - 1) * stride[i];
-  }
-  return 1;
 }
 
 /* ---- BLAS layouts ---------------------------------------------------------- */
@@ -173,39 +125,30 @@ static tocha_status operand_vector(operand *op, const tocha_tensor *src) {
 
 /* ---- results --------------------------------------------------------------- */
 
-/* Gives out the result's shape, keeping its geometry when it has it. */
-static tocha_status shape_result(tocha_tensor *out, int ndim, const int64_t *size) {
-  int same = out->ndim == ndim;
-  for (int d = 0; same && d < ndim; d++) same = out->size[d] == size[d];
-  if (same) return TOCHA_OK;
-  return tocha_tensor_resize(out, ndim, size);
+/* Where BLAS writes (tocha_result, result.h): `out` itself, resized (a
+ * right-sized view keeps its geometry), when BLAS can address it (`layout`
+ * says so once it has the result's shape), its elements are distinct and
+ * it shares none with the operands, except for being exactly M; otherwise
+ * a contiguous temporary copied into `out` at the end.  When M is given and
+ * beta != 0 the target starts as M. */
+typedef int (*layout_fn)(const tocha_tensor *t);
+
+static int matrix_ok(const tocha_tensor *t) {
+  blas_layout lay;
+  return matrix_layout(t, &lay);
 }
 
-/* Where BLAS writes: out itself, or a contiguous temporary copied into out
- * afterwards.  When M is given and beta != 0 the target starts as M. */
-typedef struct target {
-  tocha_tensor tmp;
-  tocha_tensor *t;
-} target;
-
-static tocha_status target_open(target *tg, tocha_tensor *out, int writable, const tocha_tensor *M, double beta,
-                                const tocha_tensor *in1, const tocha_tensor *in2) {
-  tocha_tensor_init(&tg->tmp, out->dtype);
-  int direct = writable && distinct_elements(out) && !overlaps(out, in1) && !overlaps(out, in2) &&
-               !(M && overlaps(out, M) && !same_view(out, M));
-  tg->t = out;
-  if (!direct) {
-    tocha_status st = tocha_tensor_new(&tg->tmp, out->dtype, out->ndim, out->size);
-    if (st) return st;
-    tg->t = &tg->tmp;
-  }
-  if (M && beta != 0 && !same_view(tg->t, M)) return tocha_copy(tg->t, M);
-  return TOCHA_OK;
+static int vector_ok(const tocha_tensor *t) {
+  int inc;
+  return vector_inc(t, &inc);
 }
 
-static tocha_status target_close(target *tg, tocha_tensor *out, tocha_status st) {
-  if (st == TOCHA_OK && tg->t == &tg->tmp) st = tocha_copy(out, &tg->tmp);
-  tocha_tensor_release(&tg->tmp);
+static tocha_status target_open(tocha_result *r, tocha_tensor *out, int ndim, const int64_t *size, layout_fn layout,
+                                const tocha_tensor *M, double beta, const tocha_tensor *in1, const tocha_tensor *in2) {
+  const tocha_tensor *inputs[3] = {in1, in2, M && !tocha_same_view(out, M) ? M : NULL};
+  tocha_status st = tocha_result_begin(r, out, ndim, size, 0, inputs, 3);
+  if (!st && r->dst == out && !(layout(out) && tocha_distinct_elements(out))) st = tocha_result_detach(r);
+  if (!st && M && beta != 0 && !tocha_same_view(r->dst, M)) st = tocha_copy(r->dst, M);
   return st;
 }
 
@@ -359,18 +302,16 @@ static tocha_status matmul(tocha_tensor *out, double beta, const tocha_tensor *M
   /* Arguments are fine: snapshot the operands (out may be one of them). */
   operand a, b;
   tocha_tensor msnap;
-  target tg;
+  tocha_result tg;
   tocha_tensor_init(&a.t, A->dtype);
   tocha_tensor_init(&b.t, A->dtype);
   tocha_tensor_init(&msnap, A->dtype);
-  tocha_tensor_init(&tg.tmp, A->dtype);
-  tg.t = NULL;
+  tocha_result_init(&tg, out);
   if (M) tocha_tensor_set(&msnap, M);
-  if ((st = operand_matrix(&a, A)) || (st = operand_matrix(&b, B)) || (st = shape_result(out, out_dim, shape)))
-    goto done;
+  if ((st = operand_matrix(&a, A)) || (st = operand_matrix(&b, B))) goto done;
+  if ((st = target_open(&tg, out, out_dim, shape, matrix_ok, M ? &msnap : NULL, beta, &a.t, &b.t))) goto done;
+  tocha_tensor *c = tg.dst;
   blas_layout lc = {1, 1};
-  if ((st = target_open(&tg, out, matrix_layout(out, &lc), M ? &msnap : NULL, beta, &a.t, &b.t))) goto done;
-  tocha_tensor *c = tg.t;
   matrix_layout(c, &lc);
   if (m > 0 && n > 0) {
     double beta0 = M ? beta : 0;
@@ -386,7 +327,7 @@ static tocha_status matmul(tocha_tensor *out, double beta, const tocha_tensor *M
     }
   }
 done:
-  st = target_close(&tg, out, st);
+  st = tocha_result_end(&tg, st);
   tocha_tensor_release(&a.t);
   tocha_tensor_release(&b.t);
   tocha_tensor_release(&msnap);
@@ -446,33 +387,32 @@ static tocha_status matvec(tocha_tensor *out, double beta, const tocha_tensor *V
 
   operand a, v;
   tocha_tensor vsnap;
-  target tg;
+  tocha_result tg;
   tocha_tensor_init(&a.t, A->dtype);
   tocha_tensor_init(&v.t, A->dtype);
   tocha_tensor_init(&vsnap, A->dtype);
-  tocha_tensor_init(&tg.tmp, A->dtype);
-  tg.t = NULL;
+  tocha_result_init(&tg, out);
   if (V) tocha_tensor_set(&vsnap, V);
-  if ((st = operand_matrix(&a, A)) || (st = operand_vector(&v, x)) || (st = shape_result(out, 1, &m))) goto done;
+  if ((st = operand_matrix(&a, A)) || (st = operand_vector(&v, x))) goto done;
+  if ((st = target_open(&tg, out, 1, &m, vector_ok, V ? &vsnap : NULL, beta, &a.t, &v.t))) goto done;
   int incy = 1;
-  if ((st = target_open(&tg, out, vector_inc(out, &incy), V ? &vsnap : NULL, beta, &a.t, &v.t))) goto done;
-  vector_inc(tg.t, &incy);
+  vector_inc(tg.dst, &incy);
   if (m > 0) {
     double beta0 = V ? beta : 0;
     if (n == 0) {
-      scale(tg.t, beta0);
+      scale(tg.dst, beta0);
     } else {
       enum CBLAS_ORDER order = a.lay.by_rows ? CblasRowMajor : CblasColMajor;
       if (A->dtype == TOCHA_FLOAT)
         cblas_sgemv(order, CblasNoTrans, (int)m, (int)n, (float)alpha, tocha_tensor_data(&a.t), a.lay.ld,
-                    tocha_tensor_data(&v.t), v.inc, (float)beta0, tocha_tensor_data(tg.t), incy);
+                    tocha_tensor_data(&v.t), v.inc, (float)beta0, tocha_tensor_data(tg.dst), incy);
       else
         cblas_dgemv(order, CblasNoTrans, (int)m, (int)n, alpha, tocha_tensor_data(&a.t), a.lay.ld,
-                    tocha_tensor_data(&v.t), v.inc, beta0, tocha_tensor_data(tg.t), incy);
+                    tocha_tensor_data(&v.t), v.inc, beta0, tocha_tensor_data(tg.dst), incy);
     }
   }
 done:
-  st = target_close(&tg, out, st);
+  st = tocha_result_end(&tg, st);
   tocha_tensor_release(&a.t);
   tocha_tensor_release(&v.t);
   tocha_tensor_release(&vsnap);
@@ -517,30 +457,29 @@ static tocha_status outer(tocha_tensor *out, double beta, const tocha_tensor *M,
 
   operand u, v;
   tocha_tensor msnap;
-  target tg;
+  tocha_result tg;
   tocha_tensor_init(&u.t, x->dtype);
   tocha_tensor_init(&v.t, x->dtype);
   tocha_tensor_init(&msnap, x->dtype);
-  tocha_tensor_init(&tg.tmp, x->dtype);
-  tg.t = NULL;
+  tocha_result_init(&tg, out);
   if (M) tocha_tensor_set(&msnap, M);
-  if ((st = operand_vector(&u, x)) || (st = operand_vector(&v, y)) || (st = shape_result(out, 2, shape))) goto done;
+  if ((st = operand_vector(&u, x)) || (st = operand_vector(&v, y))) goto done;
+  if ((st = target_open(&tg, out, 2, shape, matrix_ok, M ? &msnap : NULL, beta, &u.t, &v.t))) goto done;
   blas_layout lc = {1, 1};
-  if ((st = target_open(&tg, out, matrix_layout(out, &lc), M ? &msnap : NULL, beta, &u.t, &v.t))) goto done;
-  matrix_layout(tg.t, &lc);
+  matrix_layout(tg.dst, &lc);
   if (shape[0] > 0 && shape[1] > 0) {
     /* BLAS's ger adds into its matrix: scale first. */
-    scale(tg.t, M ? beta : 0);
+    scale(tg.dst, M ? beta : 0);
     enum CBLAS_ORDER order = lc.by_rows ? CblasRowMajor : CblasColMajor;
     if (x->dtype == TOCHA_FLOAT)
       cblas_sger(order, (int)shape[0], (int)shape[1], (float)alpha, tocha_tensor_data(&u.t), u.inc,
-                 tocha_tensor_data(&v.t), v.inc, tocha_tensor_data(tg.t), lc.ld);
+                 tocha_tensor_data(&v.t), v.inc, tocha_tensor_data(tg.dst), lc.ld);
     else
       cblas_dger(order, (int)shape[0], (int)shape[1], alpha, tocha_tensor_data(&u.t), u.inc,
-                 tocha_tensor_data(&v.t), v.inc, tocha_tensor_data(tg.t), lc.ld);
+                 tocha_tensor_data(&v.t), v.inc, tocha_tensor_data(tg.dst), lc.ld);
   }
 done:
-  st = target_close(&tg, out, st);
+  st = tocha_result_end(&tg, st);
   tocha_tensor_release(&u.t);
   tocha_tensor_release(&v.t);
   tocha_tensor_release(&msnap);

@@ -3,13 +3,7 @@
 
 #include "../tocha.h"
 #include "iter.h"
-
-static int same_geometry(const tocha_tensor *a, const tocha_tensor *b) {
-  if (a->offset != b->offset || !tocha_tensor_same_size(a, b)) return 0;
-  for (int d = 0; d < a->ndim; d++)
-    if (a->size[d] != 1 && a->stride[d] != b->stride[d]) return 0;
-  return 1;
-}
+#include "result.h"
 
 static void copy_elements(const tocha_tensor *dst, const tocha_tensor *src) {
   tocha_iter it;
@@ -47,8 +41,9 @@ tocha_status tocha_copy(tocha_tensor *dst, const tocha_tensor *src) {
   }
   if (n == 0) return TOCHA_OK;
   int shapes_differ = !tocha_tensor_same_size(dst, src);
-  if (dst->storage == src->storage && same_geometry(dst, src)) return TOCHA_OK;
-  if (dst->storage == src->storage || (shapes_differ && !tocha_tensor_is_contiguous(src))) {
+  if (tocha_same_view(dst, src)) return TOCHA_OK;
+  /* dst is written through its own strides, whatever they are. */
+  if (tocha_mem_overlap(dst, src) || (shapes_differ && !tocha_tensor_is_contiguous(src))) {
     /* Overlap or reshaping copy: go through a contiguous temporary. */
     tocha_tensor tmp;
     tocha_tensor_init(&tmp, src->dtype);

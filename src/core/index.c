@@ -5,6 +5,7 @@
 
 #include "../tocha.h"
 #include "iter.h"
+#include "result.h"
 
 /* ---- shared checks ----------------------------------------------------------- */
 
@@ -93,33 +94,15 @@ static tocha_status check_indices(const tocha_tensor *index, int64_t limit, int 
 
 /* ---- results ------------------------------------------------------------------ */
 
-/* Writes go to out itself (resized) unless out shares storage with an input;
- * then to a temporary that replaces out at the end. */
-typedef struct result {
-  tocha_tensor *out;
-  tocha_tensor tmp;
-  tocha_tensor *dst;
-} result;
-
-static tocha_status result_begin(result *r, tocha_tensor *out, int ndim, const int64_t *size,
+/* Results go through tocha_result (result.h): out itself (resized; a
+ * right-sized view is written through its strides) unless it overlaps an
+ * input, or the kernel writes a contiguous array and out is not one; then a
+ * temporary copied into out at the end. */
+static tocha_status result_begin(tocha_result *r, tocha_tensor *out, int ndim, const int64_t *size, int flags,
                                  const tocha_tensor *const *inputs, int ninputs) {
-  r->out = out;
-  r->dst = out;
-  tocha_tensor_init(&r->tmp, out->dtype);
-  int shared = 0;
-  for (int k = 0; k < ninputs; k++)
-    if (inputs[k] && out->storage && inputs[k]->storage == out->storage) shared = 1;
-  if (!shared) return tocha_tensor_resize(out, ndim, size);
-  tocha_status st = tocha_tensor_new(&r->tmp, out->dtype, ndim, size);
-  if (st) return st;
-  r->dst = &r->tmp;
-  return TOCHA_OK;
-}
-
-static void result_end(result *r) {
-  if (r->dst != &r->tmp) return;
-  tocha_tensor_release(r->out);
-  *r->out = r->tmp;
+  tocha_status st = tocha_result_begin(r, out, ndim, size, flags, inputs, ninputs);
+  if (st) tocha_result_end(r, st);
+  return st;
 }
 
 /* A private copy of `src` when it shares storage with `t` (so that writing t
@@ -168,8 +151,8 @@ tocha_status tocha_masked_select(tocha_tensor *out, const tocha_tensor *src, con
     tocha_tensor_release(out);
     return TOCHA_OK;
   }
-  result r;
-  st = result_begin(&r, out, 1, &count, (const tocha_tensor *[]){src, mask}, 2);
+  tocha_result r;
+  st = result_begin(&r, out, 1, &count, TOCHA_RESULT_CONTIGUOUS, (const tocha_tensor *[]){src, mask}, 2);
   if (st) return st;
   tocha_iter it;
   tocha_iter_init(&it, 2, (const tocha_tensor *[]){src, mask});
@@ -182,8 +165,7 @@ tocha_status tocha_masked_select(tocha_tensor *out, const tocha_tensor *src, con
   }
   TOCHA_DISPATCH_ALL(src->dtype, SELECT)
 #undef SELECT
-  result_end(&r);
-  return TOCHA_OK;
+  return tocha_result_end(&r, TOCHA_OK);
 }
 
 tocha_status tocha_masked_fill(tocha_tensor *t, const tocha_tensor *mask, double value) {
@@ -336,14 +318,13 @@ tocha_status tocha_index_select(tocha_tensor *out, const tocha_tensor *src, int 
   int64_t size[TOCHA_MAX_DIMS];
   memcpy(size, src->size, sizeof size);
   size[dim] = n;
-  result r;
-  st = result_begin(&r, out, src->ndim, size, (const tocha_tensor *[]){src, index}, 2);
+  tocha_result r;
+  st = result_begin(&r, out, src->ndim, size, 0, (const tocha_tensor *[]){src, index}, 2);
   if (st) return st;
   tocha_tensor x = index_along(index, src->ndim, size, dim);
   tocha_tensor s = walk_view(src, src->ndim, size, dim);
   walk(WALK_GATHER, r.dst, &x, &s, src->stride[dim], base);
-  result_end(&r);
-  return TOCHA_OK;
+  return tocha_result_end(&r, TOCHA_OK);
 }
 
 /* Checks shared by index_copy and index_add. */
@@ -464,13 +445,12 @@ tocha_status tocha_gather(tocha_tensor *out, const tocha_tensor *src, int dim, c
   st = check_gather_index(src, dim, index, base, 3);
   if (!st) st = check_indices(index, src->size[dim], dim, base, 3);
   if (st) return st;
-  result r;
-  st = result_begin(&r, out, index->ndim, index->size, (const tocha_tensor *[]){src, index}, 2);
+  tocha_result r;
+  st = result_begin(&r, out, index->ndim, index->size, 0, (const tocha_tensor *[]){src, index}, 2);
   if (st) return st;
   tocha_tensor s = walk_view(src, index->ndim, index->size, dim);
   walk(WALK_GATHER, r.dst, index, &s, src->stride[dim], base);
-  result_end(&r);
-  return TOCHA_OK;
+  return tocha_result_end(&r, TOCHA_OK);
 }
 
 static tocha_status scatter_tensor(walk_mode mode, tocha_tensor *t, int dim, const tocha_tensor *index,
@@ -557,9 +537,9 @@ tocha_status tocha_nonzero(tocha_tensor *out, const tocha_tensor *src, int64_t b
     tocha_tensor_release(out);
     return TOCHA_OK;
   }
-  result r;
+  tocha_result r;
   int64_t size[2] = {count, src->ndim};
-  st = result_begin(&r, out, 2, size, (const tocha_tensor *[]){src}, 1);
+  st = result_begin(&r, out, 2, size, TOCHA_RESULT_CONTIGUOUS, (const tocha_tensor *[]){src}, 1);
   if (st) return st;
   int64_t *o = tocha_tensor_data(r.dst);
   int64_t sub[TOCHA_MAX_DIMS] = {0};
@@ -581,8 +561,7 @@ tocha_status tocha_nonzero(tocha_tensor *out, const tocha_tensor *src, int64_t b
   }
   TOCHA_DISPATCH_ALL(src->dtype, SUBSCRIPTS)
 #undef SUBSCRIPTS
-  result_end(&r);
-  return TOCHA_OK;
+  return tocha_result_end(&r, TOCHA_OK);
 }
 
 /* ---- cat ---------------------------------------------------------------------------------- */
@@ -628,8 +607,8 @@ tocha_status tocha_cat(tocha_tensor *out, const tocha_tensor *const *inputs, int
     tocha_tensor_release(out);
     return TOCHA_OK;
   }
-  result r;
-  st = result_begin(&r, out, first->ndim, size, inputs, n);
+  tocha_result r;
+  st = result_begin(&r, out, first->ndim, size, 0, inputs, n);
   if (st) return st;
   int64_t offset = 0;
   for (int k = 0; k < n; k++) {
@@ -644,10 +623,5 @@ tocha_status tocha_cat(tocha_tensor *out, const tocha_tensor *const *inputs, int
     st = tocha_copy(&part, t);
     if (st) break;
   }
-  if (st) {
-    tocha_tensor_release(&r.tmp);
-    return st;
-  }
-  result_end(&r);
-  return TOCHA_OK;
+  return tocha_result_end(&r, st);
 }

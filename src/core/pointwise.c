@@ -16,6 +16,7 @@
 
 #include "../tocha.h"
 #include "iter.h"
+#include "result.h"
 
 #if defined(__GNUC__) && !defined(__clang__)
 #define PW_IVDEP _Pragma("GCC ivdep")
@@ -430,56 +431,6 @@ static int has_zero(const tocha_tensor *t) {
   return zero;
 }
 
-/* ---- overlap of out with the inputs --------------------------------------------------- */
-
-static void extent(const tocha_tensor *t, int64_t *lo, int64_t *hi) {
-  *lo = *hi = t->offset;
-  for (int d = 0; d < t->ndim; d++) *hi += (t->size[d] - 1) * t->stride[d];
-}
-
-/* The same elements in the same order. */
-static int same_view(const tocha_tensor *a, const tocha_tensor *b) {
-  if (a->storage != b->storage || a->offset != b->offset || !tocha_tensor_same_size(a, b)) return 0;
-  for (int d = 0; d < a->ndim; d++)
-    if (a->size[d] > 1 && a->stride[d] != b->stride[d]) return 0;
-  return 1;
-}
-
-/* No two indices of t reach the same element. */
-static int injective(const tocha_tensor *t) {
-  int64_t size[TOCHA_MAX_DIMS], stride[TOCHA_MAX_DIMS];
-  int n = 0;
-  for (int d = 0; d < t->ndim; d++) {
-    if (t->size[d] < 2) continue;
-    int k = n++;
-    while (k > 0 && stride[k - 1] > t->stride[d]) { /* insertion sort by stride */
-      size[k] = size[k - 1];
-      stride[k] = stride[k - 1];
-      k--;
-    }
-    size[k] = t->size[d];
-    stride[k] = t->stride[d];
-  }
-  int64_t reach = 0; /* furthest offset reached by the smaller-stride dims */
-  for (int k = 0; k < n; k++) {
-    if (stride[k] <= reach) return 0;
-    reach += (size[k] - 1) * stride[k];
-  }
-  return 1;
-}
-
-/* Whether computing out from `in` element by element could read an
- * element of `in` after writing it. */
-static int needs_copy(const tocha_tensor *out, const tocha_tensor *in) {
-  if (!out->storage || out->storage != in->storage) return 0;
-  if (tocha_tensor_nelement(out) == 0 || tocha_tensor_nelement(in) == 0) return 0;
-  int64_t olo, ohi, ilo, ihi;
-  extent(out, &olo, &ohi);
-  extent(in, &ilo, &ihi);
-  if (ohi < ilo || ihi < olo) return 0;
-  return !(same_view(out, in) && injective(out));
-}
-
 typedef struct scratch {
   tocha_tensor copy[3];
   int used;
@@ -496,26 +447,17 @@ static void scratch_release(scratch *s) {
 
 /* Replaces *in by a private copy when it overlaps out. */
 static tocha_status detach(scratch *s, const tocha_tensor *out, const tocha_tensor **in) {
-  if (!needs_copy(out, *in)) return TOCHA_OK;
-  tocha_tensor *c = &s->copy[s->used++];
-  tocha_tensor_init(c, (*in)->dtype);
-  tocha_status st = tocha_clone(c, *in, (*in)->dtype);
-  if (st) return st;
-  *in = c;
-  return TOCHA_OK;
-}
-
-/* Gives out the shape of `like` (keeping its strides when it has it). */
-static tocha_status shape_out(tocha_tensor *out, const tocha_tensor *like) {
-  if (tocha_tensor_same_size(out, like)) return TOCHA_OK;
-  return tocha_tensor_resize(out, like->ndim, like->size);
+  tocha_tensor *c = &s->copy[s->used];
+  tocha_status st = tocha_detach_input(out, in, c);
+  if (*in == c) s->used++;
+  return st;
 }
 
 /* Shapes out like in[0], detaches the inputs, and initialises `it` over
  * out and the inputs.  On error the scratch is released. */
 static tocha_status prepare(tocha_iter *it, scratch *s, tocha_tensor *out, const tocha_tensor **in, int nin) {
   scratch_init(s);
-  tocha_status st = shape_out(out, in[0]);
+  tocha_status st = tocha_tensor_resize_as(out, in[0]); /* a right-sized view stays one */
   for (int k = 0; st == TOCHA_OK && k < nin; k++) st = detach(s, out, &in[k]);
   if (st) {
     scratch_release(s);
@@ -651,10 +593,10 @@ static tocha_status addc(tocha_tensor *out, const tocha_tensor *x, double value,
   if ((st = check_out(out, x->dtype, 0))) return st;
   scratch s;
   scratch_init(&s);
-  if ((st = shape_out(out, x)) || (st = detach(&s, out, &x))) goto done;
+  if ((st = tocha_tensor_resize_as(out, x)) || (st = detach(&s, out, &x))) goto done;
   /* a and b are read after x has been copied into out: unless out is x,
    * they may not share out's elements at all. */
-  int in_place = same_view(out, x) && injective(out);
+  int in_place = tocha_same_view(out, x) && tocha_distinct_elements(out);
   const tocha_tensor *ab[2] = {a, b};
   for (int k = 0; k < 2; k++) {
     if (!in_place && ab[k]->storage == out->storage && tocha_tensor_nelement(out) > 0) {

@@ -13,6 +13,7 @@
 #include "../tocha.h"
 #include "../tocha_random.h"
 #include "iter.h"
+#include "result.h"
 
 /* ---- Philox4x32-10 --------------------------------------------------- */
 
@@ -649,11 +650,17 @@ tocha_status tocha_randperm(tocha_rng *g, tocha_tensor *out, int64_t n, tocha_dt
     tocha_tensor_init(out, dtype);
     return TOCHA_OK;
   }
-  tocha_tensor res;
-  tocha_tensor_init(&res, dtype);
-  tocha_status st = tocha_tensor_new(&res, dtype, 1, &n);
-  if (st) return st;
-  void *data = tocha_tensor_data(&res);
+  /* The shuffle works on a contiguous array: out itself when it is one of
+   * type dtype (a right-sized view keeps its geometry: the permutation
+   * lands in its elements), else a temporary.  Another type: a new tensor
+   * that replaces out at the end. */
+  tocha_tensor other;
+  tocha_tensor_init(&other, dtype);
+  tocha_tensor *target = out->dtype == dtype ? out : &other;
+  tocha_result res;
+  tocha_status st = tocha_result_begin(&res, target, 1, &n, TOCHA_RESULT_CONTIGUOUS, NULL, 0);
+  if (st) return tocha_result_end(&res, st);
+  void *data = tocha_tensor_data(res.dst);
   const uint64_t seed = g->seed, offset = g->offset;
   const int wide = (uint64_t)n > UINT64_C(1) << 32; /* 64-bit draws */
   const uint64_t epb = wide ? 2 : 4, steps = (uint64_t)n - 1;
@@ -684,7 +691,10 @@ tocha_status tocha_randperm(tocha_rng *g, tocha_tensor *out, int64_t n, tocha_dt
   TOCHA_DISPATCH_ALL(dtype, SHUFFLE)
 #undef SHUFFLE
   g->offset = offset + (steps + epb - 1) / epb;
-  tocha_tensor_release(out);
-  *out = res;
-  return TOCHA_OK;
+  st = tocha_result_end(&res, TOCHA_OK); /* same size: cannot fail */
+  if (target == &other) {
+    tocha_tensor_release(out);
+    *out = other;
+  }
+  return st;
 }

@@ -19,6 +19,7 @@
 
 #include "../tocha.h"
 #include "iter.h"
+#include "result.h"
 
 #define BLOCK 256    /* accumulators per block of the row path */
 #define PAIRWISE 256 /* leaf size of pairwise summation */
@@ -64,36 +65,13 @@ static tocha_status check_out(const tocha_tensor *out, tocha_dtype dtype, const 
   return TOCHA_OK;
 }
 
-/* Where a result is computed: `out` itself, resized, or a temporary when
- * `out` shares its storage with the input (copied into `out` at the end). */
-typedef struct out_slot {
-  tocha_tensor *out;
-  tocha_tensor tmp;
-  tocha_tensor *t; /* the tensor to write: contiguous, of the result shape */
-} out_slot;
-
-static tocha_status out_begin(out_slot *o, tocha_tensor *out, const tocha_tensor *x, int ndim, const int64_t *size) {
-  o->out = out;
-  tocha_tensor_init(&o->tmp, out->dtype);
-  if (out->storage && out->storage == x->storage) {
-    o->t = &o->tmp;
-    return tocha_tensor_new(&o->tmp, out->dtype, ndim, size);
-  }
-  o->t = out;
-  return tocha_tensor_resize(out, ndim, size);
+/* Results go through tocha_result (result.h): `out` itself when it can
+ * be written while x is read (any strides: the walks below follow them),
+ * else a temporary copied into `out` at the end. */
+static tocha_status out_begin(tocha_result *o, tocha_tensor *out, const tocha_tensor *x, int ndim,
+                              const int64_t *size) {
+  return tocha_result_begin(o, out, ndim, size, 0, (const tocha_tensor *const[]){x}, 1);
 }
-
-static tocha_status out_end(out_slot *o) {
-  tocha_status st = TOCHA_OK;
-  if (o->t == &o->tmp) {
-    st = tocha_tensor_resize(o->out, o->tmp.ndim, o->tmp.size);
-    if (!st) st = tocha_copy(o->out, &o->tmp);
-  }
-  tocha_tensor_release(&o->tmp);
-  return st;
-}
-
-static void out_abort(out_slot *o) { tocha_tensor_release(&o->tmp); }
 
 /* The shape of x with `dim` reduced to size 1. */
 static void reduced_shape(const tocha_tensor *x, int dim, int64_t *size) {
@@ -792,20 +770,20 @@ static tocha_status float_dim(tocha_tensor *out, const tocha_tensor *x, int dim,
   if (n == 0 && (op == R_MEAN || op == R_VAR || op == R_STD))
     return tocha_fail(TOCHA_EARG, 2, "%s over a dimension of size 0", name);
   reduced_shape(x, dim, size);
-  out_slot o;
+  tocha_result o;
   st = out_begin(&o, out, x, x->ndim, size);
   if (st) {
-    out_abort(&o);
+    tocha_result_end(&o, st);
     return st;
   }
   if (n == 0) {
     double empty = op == R_PROD ? 1 : op == R_LOGSUMEXP ? -INFINITY : 0;
-    tocha_fill(o.t, empty);
-    return out_end(&o);
+    tocha_fill(o.dst, empty);
+    return tocha_result_end(&o, TOCHA_OK);
   }
   dim_walk w;
   runs r;
-  walk_init(&w, 1, (tocha_tensor *[]){o.t}, x, dim, 0);
+  walk_init(&w, 1, (tocha_tensor *[]){o.dst}, x, dim, 0);
 #define FLOAT_WALK(T, N)                                                       \
   while (tocha_iter_next(&w.it)) {                                             \
     T *op_ = (T *)w.it.ptr[0];                                                 \
@@ -835,7 +813,7 @@ static tocha_status float_dim(tocha_tensor *out, const tocha_tensor *x, int dim,
     FLOAT_WALK(double, d)
   }
 #undef FLOAT_WALK
-  return out_end(&o);
+  return tocha_result_end(&o, TOCHA_OK);
 }
 
 /* Sums and products of Long and Byte tensors, into Long. */
@@ -847,18 +825,18 @@ static tocha_status int_dim(tocha_tensor *out, const tocha_tensor *x, int dim, i
   if (st) return st;
   int64_t n = x->size[dim];
   reduced_shape(x, dim, size);
-  out_slot o;
+  tocha_result o;
   st = out_begin(&o, out, x, x->ndim, size);
   if (st) {
-    out_abort(&o);
+    tocha_result_end(&o, st);
     return st;
   }
   if (n == 0) {
-    tocha_fill(o.t, prod ? 1 : 0);
-    return out_end(&o);
+    tocha_fill(o.dst, prod ? 1 : 0);
+    return tocha_result_end(&o, TOCHA_OK);
   }
   dim_walk w;
-  walk_init(&w, 1, (tocha_tensor *[]){o.t}, x, dim, 0);
+  walk_init(&w, 1, (tocha_tensor *[]){o.dst}, x, dim, 0);
 #define INT_WALK(T, N)                                                         \
   while (tocha_iter_next(&w.it)) {                                             \
     int64_t *op_ = (int64_t *)w.it.ptr[0];                                     \
@@ -878,7 +856,7 @@ static tocha_status int_dim(tocha_tensor *out, const tocha_tensor *x, int dim, i
     INT_WALK(uint8_t, b)
   }
 #undef INT_WALK
-  return out_end(&o);
+  return tocha_result_end(&o, TOCHA_OK);
 }
 
 static tocha_status sumprod_dim(tocha_tensor *out, const tocha_tensor *x, int dim, int prod) {
@@ -926,20 +904,20 @@ static tocha_status extremum_dim(tocha_tensor *values, tocha_tensor *indices, co
   int64_t n = x->size[dim];
   if (n == 0) return tocha_fail(TOCHA_EARG, 2, "%s over a dimension of size 0", name);
   reduced_shape(x, dim, size);
-  out_slot ov, oi;
+  tocha_result ov, oi;
   st = out_begin(&ov, values, x, x->ndim, size);
   if (st) {
-    out_abort(&ov);
+    tocha_result_end(&ov, st);
     return st;
   }
   st = out_begin(&oi, indices, x, x->ndim, size);
   if (st) {
-    out_abort(&ov);
-    out_abort(&oi);
+    tocha_result_end(&ov, st);
+    tocha_result_end(&oi, st);
     return st;
   }
   dim_walk w;
-  walk_init(&w, 2, (tocha_tensor *[]){ov.t, oi.t}, x, dim, 0);
+  walk_init(&w, 2, (tocha_tensor *[]){ov.dst, oi.dst}, x, dim, 0);
 #define EXT_WALK(T, N)                                                         \
   while (tocha_iter_next(&w.it)) {                                             \
     T *vp = (T *)w.it.ptr[0];                                                  \
@@ -963,8 +941,8 @@ static tocha_status extremum_dim(tocha_tensor *values, tocha_tensor *indices, co
     default: break;
   }
 #undef EXT_WALK
-  st = out_end(&ov);
-  tocha_status st2 = out_end(&oi);
+  st = tocha_result_end(&ov, TOCHA_OK);
+  tocha_status st2 = tocha_result_end(&oi, TOCHA_OK);
   return st ? st : st2;
 }
 
@@ -985,15 +963,15 @@ static tocha_status cum_dim(tocha_tensor *out, const tocha_tensor *x, int dim, i
   if (!st) st = check_out(out, acc_dtype(x->dtype), "the result", name);
   if (st) return st;
   int64_t n = x->size[dim];
-  out_slot o;
+  tocha_result o;
   st = out_begin(&o, out, x, x->ndim, x->size);
   if (st) {
-    out_abort(&o);
+    tocha_result_end(&o, st);
     return st;
   }
-  if (tocha_tensor_nelement(x) == 0) return out_end(&o);
+  if (tocha_tensor_nelement(x) == 0) return tocha_result_end(&o, TOCHA_OK);
   dim_walk w;
-  walk_init(&w, 1, (tocha_tensor *[]){o.t}, x, dim, 1);
+  walk_init(&w, 1, (tocha_tensor *[]){o.dst}, x, dim, 1);
 #define CUM_WALK(T, R, ROWS, LANE)                                             \
   while (tocha_iter_next(&w.it)) {                                             \
     R *op_ = (R *)w.it.ptr[0];                                                 \
@@ -1021,7 +999,7 @@ static tocha_status cum_dim(tocha_tensor *out, const tocha_tensor *x, int dim, i
 #undef CUML
 #undef CUMB
 #undef CUM_WALK
-  return out_end(&o);
+  return tocha_result_end(&o, TOCHA_OK);
 }
 
 tocha_status tocha_cumsum(tocha_tensor *out, const tocha_tensor *x, int dim) { return cum_dim(out, x, dim, 0); }

@@ -71,13 +71,16 @@ void tocha_tensor_shape_string(const tocha_tensor *t, char *buf, size_t len) {
 static tocha_status check_shape(int ndim, const int64_t *size, int arg, int64_t *count) {
   if (ndim < 0 || ndim > TOCHA_MAX_DIMS)
     return tocha_fail(TOCHA_EARG, arg, "expected 0 to %d dimensions, got %d", TOCHA_MAX_DIMS, ndim);
-  int64_t n = ndim ? 1 : 0;
+  /* The product of the non-zero sizes bounds the strides even when a zero
+   * size makes the element count 0, so it must not overflow either. */
+  int64_t extent = 1, n = ndim ? 1 : 0;
   for (int d = 0; d < ndim; d++) {
     if (size[d] < 0)
       return tocha_fail(TOCHA_EARG, arg, "size of dimension %d must be >= 0, got %lld", d,
                         (long long)size[d]);
-    if (size[d] != 0 && n > INT64_MAX / 16 / size[d])
+    if (size[d] != 0 && extent > INT64_MAX / 16 / size[d])
       return tocha_fail(TOCHA_EOVERFLOW, arg, "shape has too many elements (overflow at dimension %d)", d);
+    if (size[d] != 0) extent *= size[d];
     n *= size[d];
   }
   *count = n;
@@ -116,6 +119,10 @@ tocha_status tocha_tensor_resize(tocha_tensor *t, int ndim, const int64_t *size)
   int64_t n;
   tocha_status st = check_shape(ndim, size, 1, &n);
   if (st) return st;
+  /* Torch7's rule: the right sizes already -> nothing changes, so a view
+   * (transposed, narrowed, strided) stays the view it is. */
+  if (t->ndim == ndim && (ndim == 0 || (t->storage && memcmp(t->size, size, sizeof *size * (size_t)ndim) == 0)))
+    return TOCHA_OK;
   if (ndim == 0) {
     tocha_tensor_release(t);
     return TOCHA_OK;

@@ -5,6 +5,7 @@
 
 #include "../../tocha.h"
 #include "../iter.h"
+#include "../result.h"
 
 /* Groups per batch of random draws: a multiple of 8 (whole mask bytes) and
  * of 4 (whole Philox blocks), small enough to stay in L1. */
@@ -116,13 +117,27 @@ static void apply_mask(tocha_tensor *dst, const tocha_tensor *src, const uint8_t
   }
 }
 
-/* Resizes `out` like `like` unless it is the same tensor (in place). */
-static tocha_status prepare_output(tocha_tensor *out, const tocha_tensor *like) {
+/* Resizes `out` like `like` unless it is the same tensor (in place); a
+ * right-sized view keeps its geometry and is written through its strides.
+ * `*src` becomes a private copy (in `copy`, released by the caller) when it
+ * overlaps `out` other than element for element. */
+static tocha_status prepare_output(tocha_tensor *out, const tocha_tensor **src, tocha_tensor *copy) {
+  const tocha_tensor *like = *src;
+  tocha_tensor_init(copy, like->dtype);
   if (out == like) return TOCHA_OK;
   if (out->dtype != like->dtype)
     return tocha_fail(TOCHA_ETYPE, 1, "output is a %s tensor, input is %s", tocha_dtype_name(out->dtype),
                       tocha_dtype_name(like->dtype));
-  return tocha_tensor_resize_as(out, like);
+  tocha_status st = tocha_tensor_resize_as(out, like);
+  return st ? st : tocha_detach_input(out, src, copy);
+}
+
+/* The mask's bits are written as one contiguous array: a mask that is a
+ * non-contiguous view of the right size is replaced by a new tensor. */
+static tocha_status prepare_mask(tocha_tensor *mask, int64_t nbytes) {
+  tocha_status st = tocha_tensor_resize(mask, 1, &nbytes);
+  if (st || tocha_tensor_is_contiguous(mask)) return st;
+  return tocha_tensor_new(mask, TOCHA_BYTE, 1, &nbytes);
 }
 
 tocha_status tocha_dropout_forward(tocha_rng *g, tocha_tensor *output, const tocha_tensor *input,
@@ -137,9 +152,11 @@ tocha_status tocha_dropout_forward(tocha_rng *g, tocha_tensor *output, const toc
   if ((st = check_group(n, group, 5))) return st;
   int64_t ngroups = n / group, nbytes = (ngroups + 7) / 8;
   if (nbytes == 0) nbytes = 1;
-  if ((st = prepare_output(output, input))) return st;
-  if ((st = tocha_tensor_resize(mask, 1, &nbytes))) return st;
-  if (n == 0) return TOCHA_OK;
+  tocha_tensor copy;
+  if ((st = prepare_output(output, &input, &copy)) || (st = prepare_mask(mask, nbytes)) || n == 0) {
+    tocha_tensor_release(&copy);
+    return st;
+  }
 
   uint32_t all, thr = keep_threshold(p, &all);
   uint8_t *bits = tocha_tensor_data(mask);
@@ -164,6 +181,7 @@ tocha_status tocha_dropout_forward(tocha_rng *g, tocha_tensor *output, const toc
     apply_mask(output, input, bits, scale, group);
   }
   g->offset += (uint64_t)(ngroups + 3) / 4;
+  tocha_tensor_release(&copy);
   return TOCHA_OK;
 }
 
@@ -188,10 +206,11 @@ tocha_status tocha_dropout_backward(tocha_tensor *grad_input, const tocha_tensor
   if ((st = check_group(n, group, 4))) return st;
   if ((st = check_mask_size(mask, n / group, 2))) return st;
   if (!isfinite(scale)) return tocha_fail(TOCHA_EARG, 3, "scale must be finite, got %g", scale);
-  if ((st = prepare_output(grad_input, grad_output))) return st;
-  if (n == 0) return TOCHA_OK;
-  apply_mask(grad_input, grad_output, tocha_tensor_data(mask), scale, group);
-  return TOCHA_OK;
+  tocha_tensor copy;
+  if (!(st = prepare_output(grad_input, &grad_output, &copy)) && n > 0)
+    apply_mask(grad_input, grad_output, tocha_tensor_data(mask), scale, group);
+  tocha_tensor_release(&copy);
+  return st;
 }
 
 tocha_status tocha_dropout_mask_expand(tocha_tensor *out, const tocha_tensor *mask, int ndim, const int64_t *size,
@@ -207,9 +226,20 @@ tocha_status tocha_dropout_mask_expand(tocha_tensor *out, const tocha_tensor *ma
   tocha_status st = check_group(n, group, 3);
   if (st) return st;
   if ((st = check_mask_size(mask, n / group, 1))) return st;
-  if ((st = tocha_tensor_resize(out, ndim, size))) return st;
+  /* out may be any right-sized view (written through its strides), or
+   * even the mask itself (then a temporary is used). */
+  tocha_result r;
+  if ((st = tocha_result_begin(&r, out, ndim, size, 0, (const tocha_tensor *const[]){mask}, 1)))
+    return tocha_result_end(&r, st);
   const uint8_t *bits = tocha_tensor_data(mask);
-  uint8_t *o = tocha_tensor_data(out);
-  for (int64_t i = 0; i < n; i++) o[i] = (uint8_t)mask_bit(bits, i / group);
-  return TOCHA_OK;
+  if (n > 0) {
+    tocha_iter it;
+    int64_t i = 0;
+    tocha_iter_init(&it, 1, (const tocha_tensor *[]){r.dst});
+    TOCHA_ITER_LOOP1(&it, uint8_t, o, {
+      *o = (uint8_t)mask_bit(bits, i / group);
+      i++;
+    })
+  }
+  return tocha_result_end(&r, TOCHA_OK);
 }

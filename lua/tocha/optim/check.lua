@@ -1,0 +1,127 @@
+-- Argument and configuration checks shared by the optimisers.  Errors read
+-- "bad argument #k to 'sgd' (config.momentum must be in [0, 1), got 1.5)"
+-- and point at the code that called the optimiser.
+local tocha = require "tocha"
+local utils = require "tocha.utils"
+
+local check = {}
+
+-- Levels: 1 = here, 2 = the check function, 3 = the optimiser, 4 = its caller.
+local LEVEL = 4
+
+local function fail(fname, arg, msg)
+  error(string.format("bad argument #%d to '%s' (%s)", arg, fname, msg), LEVEL)
+end
+
+local function callable(f)
+  if type(f) == "function" then return true end
+  local mt = getmetatable(f)
+  return type(mt) == "table" and mt.__call ~= nil
+end
+
+local float_types = { ["tocha.FloatTensor"] = true, ["tocha.DoubleTensor"] = true }
+
+--- opfunc (#1), x (#2), config (#3) and state (#4); returns config, state
+-- (state defaults to config, as in Torch7).
+function check.arguments(fname, opfunc, x, config, state)
+  if not callable(opfunc) then fail(fname, 1, "function opfunc(x) -> f, df/dx expected, got " .. type(opfunc)) end
+  if not tocha.isTensor(x) or not float_types[x:type()] then
+    fail(fname, 2, "parameters x must be a FloatTensor or DoubleTensor, got " ..
+      (tocha.isTensor(x) and x:type() or type(x)))
+  end
+  if x:dim() == 0 then fail(fname, 2, "parameters x are empty") end
+  if config ~= nil and type(config) ~= "table" then fail(fname, 3, "config table expected, got " .. type(config)) end
+  if state ~= nil and type(state) ~= "table" then fail(fname, 4, "state table expected, got " .. type(state)) end
+  config = config or {}
+  return config, state or config
+end
+
+local function describe_range(lo, hi, lo_open, hi_open)
+  if hi == nil then return (lo_open and "> " or ">= ") .. tostring(lo) end
+  return string.format("in %s%s, %s%s", lo_open and "(" or "[", tostring(lo), tostring(hi), hi_open and ")" or "]")
+end
+
+--- config[key] as a number in the given range (default when absent).
+-- lo_open / hi_open exclude the bound.
+function check.number(fname, config, key, default, lo, hi, lo_open, hi_open)
+  local v = config[key]
+  if v == nil then return default end
+  local ok = type(v) == "number" and v == v
+  if ok and lo ~= nil then ok = lo_open and v > lo or (not lo_open and v >= lo) end
+  if ok and hi ~= nil then ok = hi_open and v < hi or (not hi_open and v <= hi) end
+  if ok and (v == math.huge or v == -math.huge) then ok = false end
+  if not ok then
+    fail(fname, 3, string.format("config.%s must be a number %s, got %s", key,
+      describe_range(lo, hi, lo_open, hi_open), v ~= v and "nan" or tostring(v)))
+  end
+  return v
+end
+
+--- config[key] as a boolean (default when absent).
+function check.boolean(fname, config, key, default)
+  local v = config[key]
+  if v == nil then return default end
+  if type(v) ~= "boolean" then fail(fname, 3, string.format("config.%s must be a boolean, got %s", key, type(v))) end
+  return v
+end
+
+--- config[key] as a tensor with x's element count (nil when absent).
+function check.tensor_like(fname, config, key, x)
+  local v = config[key]
+  if v == nil then return nil end
+  if not tocha.isTensor(v) then
+    fail(fname, 3, string.format("config.%s must be a tensor, got %s", key, type(v)))
+  end
+  if v:nElement() ~= x:nElement() then
+    fail(fname, 3, string.format("config.%s must have one entry per parameter (%d), got %d", key, x:nElement(),
+      v:nElement()))
+  end
+  return v
+end
+
+--- state[key] as a counter (an integer >= 0, 0 when absent).
+function check.counter(fname, state, key)
+  local v = state[key]
+  if v == nil then return 0 end
+  if type(v) ~= "number" or v ~= math.floor(v) or v < 0 then
+    fail(fname, 4, string.format("state.%s must be an integer >= 0, got %s", key, tostring(v)))
+  end
+  return v
+end
+
+--- What opfunc(x) returned: f(x) (a number) and df/dx (a tensor like x).
+function check.evaluation(fname, x, fx, dfdx)
+  if type(fx) ~= "number" then
+    error(string.format("%s: opfunc must return f(x) (a number) and df/dx, got %s for f(x)", fname, type(fx)),
+      LEVEL - 1)
+  end
+  if not tocha.isTensor(dfdx) then
+    error(string.format("%s: opfunc must return f(x) and df/dx (a tensor), got %s for df/dx", fname, type(dfdx)),
+      LEVEL - 1)
+  end
+  if dfdx:type() ~= x:type() or not dfdx:isSameSizeAs(x) then
+    local function shape(t) return table.concat(t:size():totable(), "x") end
+    error(string.format("%s: df/dx (%s of size %s) must have the type and size of x (%s of size %s)", fname,
+      dfdx:type(), shape(dfdx), x:type(), shape(x)), LEVEL - 1)
+  end
+end
+
+--- A state buffer `key` shaped like t, created once and then reused;
+-- the second result is true when it was just made (or reshaped), its
+-- contents then being undefined.
+function check.buffer(state, key, t)
+  local buf = state[key]
+  local fresh = false
+  if not tocha.isTensor(buf) or buf:type() ~= t:type() then
+    buf = utils.new_like(t)
+    state[key] = buf
+    fresh = true
+  end
+  if not buf:isSameSizeAs(t) then
+    buf:resizeAs(t)
+    fresh = true
+  end
+  return buf, fresh
+end
+
+return check
