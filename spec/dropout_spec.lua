@@ -9,6 +9,33 @@ local function assert_error(pattern, f)
   assert.is_truthy(tostring(err):find(pattern, 1, true), "error was: " .. tostring(err))
 end
 
+local QUICK = os.getenv("TOCHA_SPEC_QUICK") ~= nil -- set for the valgrind run
+
+-- A pure-Lua Philox4x32-10 (Lua 5.4 integers wrap modulo 2^64, so the
+-- 32x32-bit products are exact): lanes x0..x3 of block `block` keyed by seed.
+local function philox(seed, block)
+  local M, W0, W1 = 0xFFFFFFFF, 0x9E3779B9, 0xBB67AE85
+  local c0, c1, c2, c3 = block & M, (block >> 32) & M, 0, 0
+  local k0, k1 = seed & M, (seed >> 32) & M
+  for _ = 1, 10 do
+    local p0, p1 = 0xD2511F53 * c0, 0xCD9E8D57 * c2
+    c0, c1, c2, c3 = ((p1 >> 32) ~ c1 ~ k0) & M, p1 & M, ((p0 >> 32) ~ c3 ~ k1) & M, p0 & M
+    k0, k1 = (k0 + W0) & M, (k1 + W1) & M
+  end
+  return { c0, c1, c2, c3 }
+end
+
+-- Does the scheme of src/tocha_dropout.h keep element k (0-based) of a call
+-- made at generator state (seed, offset) with probability p?  Tiles of 128:
+-- k = 128 t + 32 L + 2 j + h draws the 16-bit half h (0: low) of lane L of
+-- block offset + 16 t + j, and keeps it iff it is below ceil((1 - p) 2^16).
+local function reference_keep(seed, offset, k, p)
+  local t, r = k // 128, k % 128
+  local lane, j, half = r // 32, (r % 32) // 2, r % 2
+  local x = philox(seed, offset + 16 * t + j)[lane + 1]
+  return ((x >> (16 * half)) & 0xFFFF) < math.ceil((1 - p) * 65536) and 1 or 0
+end
+
 local function count_zeros(t)
   local zeros = 0
   for _, v in ipairs(t:clone():view(-1):totable()) do
@@ -79,13 +106,59 @@ describe("nn.Dropout", function()
     assert.are_not.same(a:totable(), nn.Dropout(0.5):forward(x):totable())
   end)
 
-  it("draws the mask tocha.bernoulli(1 - p) would draw", function()
-    tocha.manualSeed(99)
-    local m = nn.Dropout(0.3)
-    m:forward(tocha.ones(1001))
-    tocha.manualSeed(99)
-    local expected = tocha.ByteTensor(1001):bernoulli(0.7)
-    assert.are.same(expected:totable(), m:mask():totable())
+  it("draws exactly the mask of the documented scheme (src/tocha_dropout.h)", function()
+    -- seeds with high bits, offsets whose low word wraps inside a tile, and
+    -- the wrap of the 64-bit block index
+    for _, case in ipairs({ { 99, 0, 0.3, 1001 }, { 0x0123456789ABCDEF, 0xFFFFFFF8, 0.5, 300 },
+      { -7, -21, 0.8, 129 }, { 5, 3, 0.1234, 64 } }) do
+      local seed, offset, p, n = case[1], case[2], case[3], case[4]
+      tocha.setRNGState({ seed, offset })
+      local m = nn.Dropout(p)
+      m:forward(tocha.ones(n))
+      local mask = m:mask()
+      for k = 0, n - 1 do
+        local want = reference_keep(seed, offset, k, p)
+        if mask[k + 1] ~= want then
+          error(("seed %d offset %d p %g: element %d is %d, the scheme says %d"):format(seed, offset, p, k,
+            mask[k + 1], want))
+        end
+      end
+      -- 16 blocks per started tile of 128 elements
+      assert.are.same({ seed, offset + 16 * ((n + 127) // 128) }, tocha.getRNGState())
+      -- bits past the last element are 0
+      if n % 8 ~= 0 then assert.are.equal(0, m.maskBits[m.maskBits:nElement()] >> (n % 8)) end
+    end
+  end)
+
+  it("draws the same mask on 1, 2 and 3 threads", function()
+    local saved = tocha.getnumthreads()
+    local n = QUICK and 300001 or 1000003 -- >= 256K elements run on several threads
+    local x = tocha.FloatTensor(n):fill(1)
+    local masks = {}
+    for threads = 1, 3 do
+      tocha.setnumthreads(threads)
+      tocha.setRNGState({ 42, 7 })
+      local m = nn.Dropout(0.5)
+      local y = m:forward(x)
+      masks[threads] = m.maskBits:clone()
+      assert.are.equal(y:sum(), 2 * (n - count_zeros(y)))
+    end
+    tocha.setnumthreads(saved)
+    for threads = 2, 3 do
+      assert.are.equal(0, masks[threads]:ne(masks[1]):sum(), threads .. " threads")
+    end
+    -- and they follow the scheme: elements around the pieces' boundaries and a
+    -- sample of the rest, checked against the pure-Lua reference
+    local function check(k)
+      local bit = (masks[1][k // 8 + 1] >> (k % 8)) & 1
+      assert.are.equal(reference_keep(42, 7, k, 0.5), bit, "element " .. k)
+    end
+    for k = 0, n - 1, 4999 do check(k) end
+    for piece = 1, 12 do
+      local b = (n // 128 * piece // 12) * 128
+      for k = math.max(b - 3, 0), math.min(b + 3, n - 1) do check(k) end
+    end
+    check(n - 1)
   end)
 
   it("p = 0 is an exact identity", function()

@@ -112,6 +112,36 @@ describe("nn.Module protocol", function()
     assert.is_true(math.abs(m.bias[1] + 0.1) < 1e-6)
   end)
 
+  it("zeroGradParameters and updateParameters follow a parameters() of the module's own", function()
+    local Scaled, parent = tocha.class("nn.ScaledForProtocolTest", "nn.Module")
+    function Scaled:__init()
+      parent.__init(self)
+      self.k, self.gradK = tocha.DoubleTensor({ 2 }), tocha.DoubleTensor({ 3 })
+    end
+    function Scaled:parameters() return { self.k }, { self.gradK } end
+    local m = Scaled()
+    m:updateParameters(0.5)
+    assert.are.same({ 0.5 }, m.k:totable())
+    m:zeroGradParameters()
+    assert.are.same({ 0 }, m.gradK:totable())
+    -- the default parameters(): gradWeight and gradBias
+    local lin = nn.Linear(2, 1):double()
+    lin.gradWeight:fill(1)
+    lin.gradBias:fill(2)
+    lin.weight:fill(1)
+    lin.bias:fill(1)
+    lin:updateParameters(0.25)
+    assert.are.same({ { 0.75, 0.75 } }, lin.weight:totable())
+    assert.are.same({ 0.5 }, lin.bias:totable())
+    lin:zeroGradParameters()
+    assert.are.same({ { 0, 0 } }, lin.gradWeight:totable())
+    assert.are.same({ 0 }, lin.gradBias:totable())
+    local nb = nn.Linear(2, 1, false)
+    nb.gradWeight:fill(1)
+    nb:zeroGradParameters() -- no bias: nothing else to do
+    assert.are.same({ { 0, 0 } }, nb.gradWeight:totable())
+  end)
+
   it("clone is deep unless fields are named for sharing", function()
     local m = nn.Linear(2, 2)
     local copy = m:clone()
@@ -166,6 +196,52 @@ describe("nn.Sequential", function()
   it("says which child failed", function()
     local s = nn.Sequential():add(nn.Linear(4, 3)):add(nn.ReLU()):add(nn.Linear(5, 2))
     assert_error("In module 3 of nn.Sequential:", function() s:forward(tocha.ones(4)) end)
+  end)
+
+  it("passes every result of a child through, and non-string errors unchanged", function()
+    local Two, parent = tocha.class("nn.TwoResultsForProtocolTest", "nn.Module")
+    function Two:__init() parent.__init(self) end
+    function Two:updateOutput(input) return input, "second", nil, "fourth" end
+    local s = nn.Sequential():add(Two())
+    local r = table.pack(s:rethrowErrors(s.modules[1], 1, "updateOutput", 7))
+    assert.are.equal(4, r.n)
+    assert.are.same({ 7, "second", nil, "fourth" }, { r[1], r[2], r[3], r[4] })
+    local Fails, fparent = tocha.class("nn.FailsWithTableForProtocolTest", "nn.Module")
+    function Fails:__init() fparent.__init(self) end
+    local payload = { code = 42 }
+    function Fails:updateOutput() error(payload) end
+    local ok, err = pcall(function() nn.Sequential():add(nn.Identity()):add(Fails()):forward(tocha.ones(2)) end)
+    assert.is_false(ok)
+    assert.are.equal(payload, err)
+    -- nested containers prefix each level
+    local inner = nn.Sequential():add(nn.Linear(4, 3)):add(nn.Linear(5, 2))
+    local outer = nn.Sequential():add(nn.Identity()):add(inner)
+    assert_error("In module 2 of nn.Sequential: In module 2 of nn.Sequential: nn.Linear: input must be",
+      function() outer:forward(tocha.ones(4)) end)
+  end)
+
+  it("runs forward and backward without allocating once warm", function()
+    local s = nn.Sequential():add(nn.Linear(4, 3)):add(nn.ReLU()):add(nn.Linear(3, 2)):add(nn.LogSoftMax())
+    local x, g = tocha.rand(6, 4), tocha.rand(6, 2)
+    local function run(n)
+      for _ = 1, n do
+        s:forward(x)
+        s:backward(x, g)
+        s:updateGradInput(x, g)
+        s:accGradParameters(x, g, 0.1)
+        s:zeroGradParameters()
+        s:updateParameters(1e-3)
+      end
+    end
+    run(2)
+    collectgarbage("collect")
+    collectgarbage("stop")
+    run(1) -- a full collection shrinks Lua's call-info lists: grow them back first
+    local before = collectgarbage("count")
+    run(50)
+    local grown = collectgarbage("count") - before
+    collectgarbage("restart")
+    assert.are.equal(0, grown)
   end)
 
   it("prints like Torch7", function()

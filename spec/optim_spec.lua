@@ -148,6 +148,117 @@ describe("optim.sgd", function()
     for i, b in ipairs(buffers) do assert.are.equal(storages[i], b:storage():pointer()) end
   end)
 
+  -- Torch7's update as separate tensor operations, for comparison with the
+  -- one-pass update sgd makes (which must give the same numbers, bit for bit).
+  local function reference_step(x, g, v, fresh, c)
+    local mom, damp, wd = c.momentum or 0, c.dampening or c.momentum or 0, c.weightDecay or 0
+    if wd ~= 0 then g:add(wd, x) end
+    local d = g
+    if mom ~= 0 then
+      if fresh then v:copy(g) else v:mul(mom):add(1 - damp, g) end
+      if c.nesterov then g:add(mom, v) else d = v end
+    end
+    x:add(-c.learningRate, d)
+  end
+
+  local function max_diff(a, b) return (a - b):abs():max() end
+  -- large enough to be split among 2 threads (with an odd tail); smaller
+  -- under valgrind (TOCHA_SPEC_QUICK)
+  local BIG = os.getenv("TOCHA_SPEC_QUICK") and 140001 or 300001
+
+  it("updates in one pass exactly as the separate tensor operations would, on 1 or 2 threads", function()
+    local saved = tocha.getnumthreads()
+    local configs = {
+      { learningRate = 0.05 },
+      { learningRate = 0.05, momentum = 0.9, dampening = 0 },
+      { learningRate = 0.05, momentum = 0.9 },
+      { learningRate = 0.05, momentum = 0.8, dampening = 0.3, weightDecay = 1e-3 },
+      { learningRate = 0.05, momentum = 0.9, dampening = 0, nesterov = true },
+      { learningRate = 0.05, momentum = 0.9, dampening = 0, nesterov = true, weightDecay = 0.01 },
+      { learningRate = 0.05, weightDecay = 0.01 },
+    }
+    for _, threads in ipairs({ 1, 2 }) do
+      tocha.setnumthreads(threads)
+      for _, Tensor in ipairs({ tocha.FloatTensor, tocha.DoubleTensor }) do
+        for _, n in ipairs({ 7, BIG }) do
+          for ci, c in ipairs(configs) do
+            tocha.manualSeed(ci)
+            local x0 = Tensor(n):uniform(-1, 1)
+            local grads = { Tensor(n):uniform(-1, 1), Tensor(n):uniform(-1, 1), Tensor(n):uniform(-1, 1) }
+            local x, state, k = x0:clone(), {}, 0
+            local g = Tensor(n)
+            local function opfunc() k = k + 1; g:copy(grads[k]); return 0, g end
+            local config = {}
+            for key, value in pairs(c) do config[key] = value end
+            local rx, rv, rg = x0:clone(), Tensor(n), Tensor(n)
+            for step = 1, 3 do
+              optim.sgd(opfunc, x, config, state)
+              rg:copy(grads[step])
+              reference_step(rx, rg, rv, step == 1, c)
+              local what = string.format("%s n=%d config %d step %d threads %d", Tensor.__typename or "", n, ci,
+                step, threads)
+              assert.are.equal(0, max_diff(x, rx), what .. ": x")
+              assert.are.equal(0, max_diff(g, rg), what .. ": df/dx")
+              if c.momentum then assert.are.equal(0, max_diff(state.dfdx, rv), what .. ": buffer") end
+            end
+          end
+        end
+      end
+    end
+    tocha.setnumthreads(saved)
+  end)
+
+  it("updates strided parameters and gradients that share memory with x", function()
+    local c = { learningRate = 0.1, momentum = 0.5, dampening = 0, weightDecay = 0.25, nesterov = true }
+    -- strided: a column of a matrix, with a strided gradient
+    local m = tocha.DoubleTensor({ { 1, 10 }, { -2, 20 }, { 3, 30 } })
+    local gm = tocha.DoubleTensor({ { 0.5, 9 }, { 1, 9 }, { -1, 9 } })
+    local x, g = m:select(2, 1), gm:select(2, 1)
+    local rx, rg, rv = x:clone(), g:clone(), tocha.DoubleTensor(3)
+    local state = {}
+    optim.sgd(function() return 0, g end, x, c, state)
+    reference_step(rx, rg, rv, true, c)
+    assert.are.same(rx:totable(), x:totable())
+    assert.are.same(rg:totable(), g:totable())
+    assert.are.same({ 10, 20, 30 }, m:select(2, 2):totable())
+    assert.are.same({ 9, 9, 9 }, gm:select(2, 2):totable())
+    -- the gradient is x itself (f = x^2 / 2): the operations one after the other
+    local y = tocha.DoubleTensor({ 1, -2, 4 })
+    local ry = y:clone()
+    local plain = { learningRate = 0.1, momentum = 0.5, dampening = 0, weightDecay = 0.25 }
+    local s2 = {}
+    for step = 1, 2 do
+      optim.sgd(function(p) return 0, p end, y, plain, s2)
+      local rv2 = s2.ref or tocha.DoubleTensor(3)
+      s2.ref = rv2
+      reference_step(ry, ry, rv2, step == 1, plain)
+      assert.are.same(ry:totable(), y:totable())
+    end
+  end)
+
+  it("returns one {f(x)} table per state and allocates nothing once warm", function()
+    local f = quadratic({ 1, 3, 5 })
+    local x, state = tocha.DoubleTensor({ 1, -2, 0.5 }), {}
+    local config = { learningRate = 0.01, momentum = 0.9 }
+    local _, fs1 = optim.sgd(f, x, config, state)
+    local first = fs1[1]
+    local _, fs2 = optim.sgd(f, x, config, state)
+    assert.are.equal(fs1, fs2) -- the same table, updated
+    assert.are.equal(1, #fs2)
+    assert.is_true(fs2[1] < first)
+    local _, other = optim.sgd(f, x:clone(), config, {}) -- another state: another table
+    assert.are_not.equal(fs1, other)
+    for _ = 1, 3 do optim.sgd(f, x, config, state) end
+    collectgarbage("collect")
+    collectgarbage("stop")
+    optim.sgd(f, x, config, state) -- a full collection shrinks Lua's call-info lists: grow them back first
+    local before = collectgarbage("count")
+    for _ = 1, 50 do optim.sgd(f, x, config, state) end
+    local grown = collectgarbage("count") - before
+    collectgarbage("restart")
+    assert.are.equal(0, grown)
+  end)
+
   it("converges on Rosenbrock's function with (Nesterov) momentum", function()
     local function rosenbrock(x)
       local a, b = x[1], x[2]
@@ -281,6 +392,26 @@ describe("optim.adam", function()
       { learningRateDecay = math.huge })
     assert_error("bad argument #1 to 'adam'", optim.adam, 42, x)
     assert_error("state.t must be an integer >= 0, got 1.5", optim.adam, f, x, {}, { t = 1.5 })
+  end)
+
+  it("returns one {f(x)} table per state and allocates nothing once warm", function()
+    local f = quadratic({ 1, 3, 5 })
+    local x, state = tocha.DoubleTensor({ 1, -2, 0.5 }), {}
+    local config = { learningRate = 0.01 }
+    local _, fs1 = optim.adam(f, x, config, state)
+    local first = fs1[1]
+    local _, fs2 = optim.adam(f, x, config, state)
+    assert.are.equal(fs1, fs2)
+    assert.is_true(fs2[1] < first)
+    for _ = 1, 3 do optim.adam(f, x, config, state) end
+    collectgarbage("collect")
+    collectgarbage("stop")
+    optim.adam(f, x, config, state) -- a full collection shrinks Lua's call-info lists: grow them back first
+    local before = collectgarbage("count")
+    for _ = 1, 50 do optim.adam(f, x, config, state) end
+    local grown = collectgarbage("count") - before
+    collectgarbage("restart")
+    assert.are.equal(0, grown)
   end)
 end)
 

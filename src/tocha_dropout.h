@@ -9,11 +9,40 @@
  * nn.SpatialDropout), least significant bit first, in a ByteTensor of
  * ceil(ngroups / 8) bytes.
  *
- * Randomness: group k is kept when lane k%4 of Philox block
- * (g->offset + k/4) is below ceil((1-p) * 2^32), exactly the draw
- * tocha_bernoulli(g, t, 1 - p) makes for element k; g->offset then advances
- * by ceil(ngroups/4).  The mask depends only on (seed, offset, k), never on
- * how the work is split.
+ * Randomness (the mask depends only on the seed, g->offset at the call,
+ * the group's index k and p - never on the thread count, the chunking or
+ * the instruction set used):
+ *
+ *   Groups come in tiles of 128: group k is entry r = k % 128 of tile
+ *   t = k / 128, and r = 32*L + 2*j + h (L = r / 32 in 0..3, j = (r % 32) / 2
+ *   in 0..15, h = r % 2).  Its 16-bit draw is
+ *
+ *     u = (x_L >> (16*h)) & 0xFFFF,  x_L = lane L of the Philox4x32-10 block
+ *                                    o + 16*t + j  (o = g->offset at entry),
+ *
+ *   blocks and lanes exactly as in tocha_random.h (key = seed, counter
+ *   { block lo, block hi, 0, 0 }, tocha_philox4x32_batch), and the group is
+ *   kept iff u < T with T = ceil((1 - p) * 2^16) (1 <= T <= 2^16).
+ *   So each 32-bit lane gives two consecutive groups (low half first), a
+ *   tile uses 16 consecutive blocks, and lane L of those 16 blocks gives the
+ *   32 consecutive groups 32*L .. 32*L+31 - which is what lets one 16-bit
+ *   vector comparison of a register of lanes yield 32 mask bits in order.
+ *   g->offset advances by 16 * ceil(ngroups / 128); an empty input does not
+ *   advance it.
+ *
+ *   Resolution: the keep probability is T / 2^16, within 2^-16 (1.5e-5)
+ *   above 1 - p, and exactly 1 - p when (1 - p) * 2^16 is an integer (p =
+ *   0.5, 0.25, ...).  p = 0 keeps everything; 0 < p < 2^-16 rounds to
+ *   keeping everything, and p >= 1 - 2^-16 keeps with probability 2^-16.
+ *
+ * The kernels: one fused pass per tile (draw, store 16 mask bytes, write
+ * the scaled or zeroed outputs), with AVX-512 or AVX2 when the CPU has them
+ * (all paths give bit-identical results); contiguous tensors of at least
+ * 256K elements are split at tile boundaries over tocha_get_num_threads()
+ * threads (tocha's own pool of sleeping, never spinning, workers); outputs
+ * of 1 MiB and more are written with non-temporal stores.  Non-contiguous
+ * tensors and group > 1 draw the bits the same way, then apply them in a
+ * strided loop.
  */
 #ifndef TOCHA_DROPOUT_H
 #define TOCHA_DROPOUT_H
@@ -41,6 +70,18 @@ tocha_status tocha_dropout_forward(tocha_rng *g, tocha_tensor *output, const toc
  * Errors: grad_output 1, mask 2, scale 3, group 4. */
 tocha_status tocha_dropout_backward(tocha_tensor *grad_input, const tocha_tensor *grad_output,
                                     const tocha_tensor *mask, double scale, int64_t group);
+
+/* The instruction set the kernels use: "avx512" (AVX-512 F+BW), "avx2" or
+ * "generic" (portable C).  Chosen at the first dropout call: the best the
+ * CPU supports, capped by the environment variable TOCHA_SIMD (one of those
+ * names) when it is set; an unknown TOCHA_SIMD name makes every dropout
+ * call fail with TOCHA_EARG (argument 0) saying so. */
+const char *tocha_dropout_isa(void);
+/* Forces an instruction set by name, or the automatic choice with NULL
+ * (ignoring TOCHA_SIMD), for tests and benchmarks.  Errors: unknown name, or
+ * one this CPU or build lacks (TOCHA_EARG 1).  Not thread-safe: call it
+ * while no dropout call runs. */
+tocha_status tocha_dropout_set_isa(const char *name);
 
 /* out (Byte) = the mask as 0/1 per element, in the given shape.
  * Errors: mask 1, shape 2, group 3. */

@@ -56,6 +56,31 @@ tocha_status tocha_nn_sigmoid_forward(tocha_tensor *output, const tocha_tensor *
 tocha_status tocha_nn_sigmoid_backward(tocha_tensor *grad_input, const tocha_tensor *grad_output,
                                        const tocha_tensor *output);
 
+/* ---- Linear: y = x W^T + b ------------------------------------------------
+ * weight: (outputSize, inputSize); bias: NULL or (outputSize); input:
+ * (inputSize) or (batch, inputSize); gradOutput: (outputSize) or (batch,
+ * outputSize).  Products go to BLAS without copies (transposes are BLAS
+ * flags); once the results have their shape nothing is allocated.
+ * Messages name the types as Lua does ("tocha.FloatTensor"). */
+
+/* output = input W^T + b (each row).  output may share memory with an
+ * operand (it is then computed aside and copied).
+ * Positions: input 1, weight 2, bias 3. */
+tocha_status tocha_nn_linear_forward(tocha_tensor *output, const tocha_tensor *input, const tocha_tensor *weight,
+                                     const tocha_tensor *bias);
+/* grad_input = gradOutput W, shaped like input.
+ * Positions: input 1, gradOutput 2, weight 3. */
+tocha_status tocha_nn_linear_backward(tocha_tensor *grad_input, const tocha_tensor *input,
+                                      const tocha_tensor *grad_output, const tocha_tensor *weight);
+/* grad_weight += scale gradOutput^T input, grad_bias (NULL: none) +=
+ * scale * the column sums of gradOutput.  For a batch with a bias, `ones`
+ * is a vector of ones kept by the caller between calls (Torch7's
+ * addBuffer): resized to the batch size and filled with 1 when its size
+ * differs, then used as it is.  Positions: input 1, gradOutput 2. */
+tocha_status tocha_nn_linear_acc_grad_parameters(tocha_tensor *grad_weight, tocha_tensor *grad_bias,
+                                                 tocha_tensor *ones, const tocha_tensor *input,
+                                                 const tocha_tensor *grad_output, double scale);
+
 /* ---- softmax over the last dimension of a 1-D (n) or 2-D (batch, n) input
  * (the row maximum is subtracted first, so large inputs do not overflow) */
 
@@ -103,6 +128,23 @@ tocha_status tocha_nn_bce_forward(double *loss, const tocha_tensor *input, const
                                   const tocha_tensor *weights, int size_average);
 tocha_status tocha_nn_bce_backward(tocha_tensor *grad_input, const tocha_tensor *input,
                                    const tocha_tensor *target, const tocha_tensor *weights, int size_average);
+
+/* ---- optimizers -------------------------------------------------------------
+ * The update of optim.sgd (Torch7's) in one pass over the parameters x,
+ * their gradient dfdx (positions 1, 2) and the momentum buffer (3; NULL
+ * without momentum), all of one type (Float, Double) and size:
+ *   dfdx += weight_decay * x                        (when weight_decay != 0)
+ *   buffer = fresh ? dfdx : momentum * buffer + (1 - dampening) * dfdx
+ *   dfdx += momentum * buffer                       (nesterov)
+ *   x -= lr * (momentum == 0 || nesterov ? dfdx : buffer)
+ * (dfdx is changed in place by weight decay and Nesterov, as in Torch7).
+ * Each element gets the same operations, rounded the same way, as that
+ * sequence of tensor operations.  Contiguous tensors are split among
+ * tocha_get_num_threads() threads; tensors that share memory get the
+ * separate passes. */
+tocha_status tocha_optim_sgd_update(tocha_tensor *x, tocha_tensor *dfdx, tocha_tensor *buffer, double lr,
+                                    double weight_decay, double momentum, double dampening, int nesterov,
+                                    int fresh);
 
 #ifdef __cplusplus
 }

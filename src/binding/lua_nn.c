@@ -118,6 +118,40 @@ UNARY_BACKWARD(softmax, tocha_nn_softmax_backward, "output")
 UNARY_FORWARD(log_softmax, tocha_nn_log_softmax_forward)
 UNARY_BACKWARD(log_softmax, tocha_nn_log_softmax_backward, "output")
 
+/* ---- Linear ---------------------------------------------------------------- */
+
+/* linear_forward(self, output, input, weight, bias|nil) -> output */
+static int l_linear_forward(lua_State *L) {
+  tocha_tensor *out = nn_tensor(L, 2, "output");
+  tocha_tensor *in = nn_tensor(L, 3, "input");
+  tocha_tensor *w = nn_tensor(L, 4, "weight"), *b = nn_opttensor(L, 5, "bias");
+  nn_check(L, tocha_nn_linear_forward(out, in, w, b));
+  lua_settop(L, 2);
+  return 1;
+}
+
+/* linear_backward(self, gradInput, input, gradOutput, weight) -> gradInput */
+static int l_linear_backward(lua_State *L) {
+  tocha_tensor *gi = nn_tensor(L, 2, "gradInput");
+  tocha_tensor *in = nn_tensor(L, 3, "input");
+  tocha_tensor *go = nn_tensor(L, 4, "gradOutput");
+  tocha_tensor *w = nn_tensor(L, 5, "weight");
+  nn_check(L, tocha_nn_linear_backward(gi, in, go, w));
+  lua_settop(L, 2);
+  return 1;
+}
+
+/* linear_acc_grad(self, gradWeight, gradBias|nil, ones, input, gradOutput, scale) */
+static int l_linear_acc_grad(lua_State *L) {
+  tocha_tensor *gw = nn_tensor(L, 2, "gradWeight"), *gb = nn_opttensor(L, 3, "gradBias");
+  tocha_tensor *ones = nn_tensor(L, 4, "addBuffer");
+  tocha_tensor *in = nn_tensor(L, 5, "input");
+  tocha_tensor *go = nn_tensor(L, 6, "gradOutput");
+  double scale = nn_number(L, 7, "scale");
+  nn_check(L, tocha_nn_linear_acc_grad_parameters(gw, gb, ones, in, go, scale));
+  return 0;
+}
+
 /* ---- criterions ------------------------------------------------------------ */
 
 /* class_nll_forward(self, input, target, weights|nil, sizeAverage, ignoreIndex) -> loss */
@@ -182,6 +216,17 @@ static int l_bce_backward(lua_State *L) {
   return 1;
 }
 
+/* ---- optimizers -------------------------------------------------------------- */
+
+/* sgd_update(name, x, dfdx, buffer|nil, lr, weightDecay, momentum, dampening, nesterov, fresh) */
+static int l_sgd_update(lua_State *L) {
+  tocha_tensor *x = nn_tensor(L, 2, "x"), *g = nn_tensor(L, 3, "dfdx"), *v = nn_opttensor(L, 4, "buffer");
+  double lr = nn_number(L, 5, "learningRate"), wd = nn_number(L, 6, "weightDecay");
+  double mom = nn_number(L, 7, "momentum"), damp = nn_number(L, 8, "dampening");
+  nn_check(L, tocha_optim_sgd_update(x, g, v, lr, wd, mom, damp, lua_toboolean(L, 9), lua_toboolean(L, 10)));
+  return 0;
+}
+
 static const luaL_Reg nn_functions[] = {
     {"relu_forward", l_relu_forward},
     {"relu_backward", l_relu_backward},
@@ -197,12 +242,16 @@ static const luaL_Reg nn_functions[] = {
     {"softmax_backward", l_softmax_backward},
     {"log_softmax_forward", l_log_softmax_forward},
     {"log_softmax_backward", l_log_softmax_backward},
+    {"linear_forward", l_linear_forward},
+    {"linear_backward", l_linear_backward},
+    {"linear_acc_grad", l_linear_acc_grad},
     {"class_nll_forward", l_class_nll_forward},
     {"class_nll_backward", l_class_nll_backward},
     {"mse_forward", l_mse_forward},
     {"mse_backward", l_mse_backward},
     {"bce_forward", l_bce_forward},
     {"bce_backward", l_bce_backward},
+    {"sgd_update", l_sgd_update},
     {NULL, NULL}};
 
 void tl_open_nn(lua_State *L, int module, int methods) {

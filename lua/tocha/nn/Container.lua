@@ -32,18 +32,22 @@ function Container:size()
   return #self.modules
 end
 
+-- Passes the results of a successful pcall through, or re-raises its
+-- error with the child's place.  Varargs instead of table.pack: a call
+-- through a container allocates nothing.
+local function rethrow(self, index, ok, ...)
+  if ok then return ... end
+  local err = ...
+  if type(err) == "string" then
+    err = string.format("In module %d of %s: %s", index, self.__typename, err)
+  end
+  error(err, 0)
+end
+
 --- Runs module[method](...) and prefixes any error with the child's place,
 -- so a failure deep in a network says where it happened.
 function Container:rethrowErrors(module, index, method, ...)
-  local results = table.pack(pcall(module[method], module, ...))
-  if not results[1] then
-    local err = results[2]
-    if type(err) == "string" then
-      err = string.format("In module %d of %s: %s", index, self.__typename, err)
-    end
-    error(err, 0)
-  end
-  return table.unpack(results, 2, results.n)
+  return rethrow(self, index, pcall(module[method], module, ...))
 end
 
 function Container:zeroGradParameters()

@@ -26,7 +26,7 @@ function Dropout:__init(p, v1, inplace, stochasticInference)
   self.inplace = inplace and true or false
   self.stochasticInference = stochasticInference and true or false
   self.maskBits = tocha.ByteTensor()
-  self.maskSize = nil   -- shape of the input the cached mask belongs to
+  self.maskSize = {}    -- shape of the input the cached mask belongs to (reused)
   self.maskGroup = 1    -- elements per mask bit in that forward
   self.masked = nil     -- did the last forward apply a mask? nil: no forward yet
 end
@@ -69,7 +69,11 @@ function Dropout:updateOutput(input)
     if not self.v2 and self.p > 0 then self.output:mul(1 - self.p) end
     self.masked = false
   end
-  self.maskSize, self.maskGroup = input:size(), group
+  -- Recorded without building a size table: no allocation per step.
+  local dims = self.maskSize
+  for d = 1, input:dim() do dims[d] = input:size(d) end
+  for d = input:dim() + 1, #dims do dims[d] = nil end
+  self.maskGroup = group
   return self.output
 end
 
@@ -78,7 +82,11 @@ function Dropout:updateGradInput(input, gradOutput)
     error(string.format("%s: updateGradInput called before updateOutput (no mask to apply)", self.__typename), 2)
   end
   check_input(gradOutput, "updateGradInput")
-  if gradOutput:size() ~= self.maskSize then
+  local dims, same = self.maskSize, gradOutput:dim() == #self.maskSize
+  for d = 1, same and #dims or 0 do
+    if gradOutput:size(d) ~= dims[d] then same = false end
+  end
+  if not same then
     error(string.format("bad argument #2 to 'updateGradInput' (gradOutput of size %s does not match the last "
       .. "input of size %s)", table.concat(gradOutput:size(), "x"), table.concat(self.maskSize, "x")), 2)
   end
@@ -101,13 +109,14 @@ function Dropout:mask()
   if self.masked == nil then
     error(string.format("%s: no forward yet, so no mask", self.__typename), 2)
   end
-  if not self.masked then return tocha.ByteTensor(self.maskSize):fill(1) end
-  return tocha._dropout.mask(self.maskBits, self.maskSize, self.maskGroup)
+  local size = tocha.LongStorage(self.maskSize)
+  if not self.masked then return tocha.ByteTensor(size):fill(1) end
+  return tocha._dropout.mask(self.maskBits, size, self.maskGroup)
 end
 
 function Dropout:clearState()
   self.maskBits:set()
-  self.masked, self.maskSize = nil, nil
+  self.masked, self.maskSize = nil, {}
   return parent.clearState(self)
 end
 

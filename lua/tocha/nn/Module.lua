@@ -43,12 +43,25 @@ end
 function Module:accGradParameters(input, gradOutput, scale) -- luacheck: no unused args
 end
 
+-- With the default parameters() (weight and bias), the two methods below
+-- use the fields directly rather than the lists parameters() builds, so
+-- that a training step allocates nothing.
 function Module:zeroGradParameters()
+  if self.parameters == Module.parameters then
+    if self.weight and self.gradWeight then self.gradWeight:zero() end
+    if self.bias and self.gradBias then self.gradBias:zero() end
+    return
+  end
   local _, gradParams = self:parameters()
   for _, g in ipairs(gradParams or {}) do g:zero() end
 end
 
 function Module:updateParameters(learningRate)
+  if self.parameters == Module.parameters then
+    if self.weight and self.gradWeight then self.weight:add(-learningRate, self.gradWeight) end
+    if self.bias and self.gradBias then self.bias:add(-learningRate, self.gradBias) end
+    return
+  end
   local params, gradParams = self:parameters()
   for i, p in ipairs(params or {}) do p:add(-learningRate, gradParams[i]) end
 end

@@ -7,9 +7,14 @@
 -- averages of the gradient and of its square; epsilon (1e-8, > 0);
 -- weightDecay (0): added to the gradient as weightDecay * x, in place.
 -- state (defaults to config): t, and the buffers m, v and denom, made on
--- the first call and reused.
+-- the first call and reused.  As with optim.sgd, a call allocates nothing
+-- once warm: the table {f(x)} returned is the same from call to call with
+-- the same state (its [1] is updated), so read fs[1] rather than keeping fs.
 local optim = require "tocha.optim"
 local check = require "tocha.optim.check"
+
+-- state -> the table {f(x)} returned; weak keys: dropped with the state.
+local results = setmetatable({}, { __mode = "k" })
 
 function optim.adam(opfunc, x, config, state)
   config, state = check.arguments("adam", opfunc, x, config, state)
@@ -44,7 +49,13 @@ function optim.adam(opfunc, x, config, state)
   x:addcdiv(-clr * math.sqrt(bias2) / bias1, m, denom)
 
   state.t = t
-  return x, { fx }
+  local fs = results[state]
+  if not fs then
+    fs = {}
+    results[state] = fs
+  end
+  fs[1] = fx
+  return x, fs
 end
 
 return optim.adam

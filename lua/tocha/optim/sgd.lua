@@ -12,8 +12,30 @@
 -- decayParameters, deltaParameters, made on the first call and reused.
 -- As in Torch7, weight decay and Nesterov momentum are added to the
 -- gradient tensor opfunc returned, in place.
+--
+-- Speed: without per-parameter rates or decays the whole update (decay,
+-- momentum, step) is one pass over x, df/dx and the buffer, split among
+-- tocha's threads (tocha._nn.sgd_update, src/core/nn/optim.c), and a call
+-- allocates nothing: the table {f(x)} returned is the same from call to
+-- call with the same state (its [1] is updated), so read fs[1] rather than
+-- keeping fs itself.
+local tocha = require "tocha"
 local optim = require "tocha.optim"
 local check = require "tocha.optim.check"
+
+local C = tocha._nn
+-- state -> the table {f(x)} returned; weak keys: dropped with the state.
+local results = setmetatable({}, { __mode = "k" })
+
+local function result(state, fx)
+  local fs = results[state]
+  if not fs then
+    fs = {}
+    results[state] = fs
+  end
+  fs[1] = fx
+  return fs
+end
 
 function optim.sgd(opfunc, x, config, state)
   config, state = check.arguments("sgd", opfunc, x, config, state)
@@ -38,6 +60,17 @@ function optim.sgd(opfunc, x, config, state)
   local fx, dfdx = opfunc(x)
   check.evaluation("sgd", x, fx, dfdx)
 
+  local clr = lr / (1 + nevals * lrd) -- the decayed learning rate
+  local v, fresh
+  if mom ~= 0 then v, fresh = check.buffer(state, "dfdx", dfdx) end
+
+  if not (wds or lrs) then
+    -- (2)-(5) in one pass
+    C.sgd_update("sgd", x, dfdx, v, clr, wd, mom, damp, nesterov, fresh)
+    state.evalCounter = nevals + 1
+    return x, result(state, fx)
+  end
+
   -- (2) weight decay: df/dx += wd * x (or wds .* x)
   if wd ~= 0 then
     dfdx:add(wd, x)
@@ -49,7 +82,6 @@ function optim.sgd(opfunc, x, config, state)
 
   -- (3) momentum: v = mom * v + (1 - damp) * df/dx (v starts as df/dx)
   if mom ~= 0 then
-    local v, fresh = check.buffer(state, "dfdx", dfdx)
     if fresh then
       v:copy(dfdx)
     else
@@ -62,8 +94,7 @@ function optim.sgd(opfunc, x, config, state)
     end
   end
 
-  -- (4) the decayed learning rate, and (5) the step
-  local clr = lr / (1 + nevals * lrd)
+  -- (4) the step, with per-parameter learning rates
   if lrs then
     local delta = check.buffer(state, "deltaParameters", dfdx)
     delta:copy(lrs):cmul(dfdx)
@@ -73,7 +104,7 @@ function optim.sgd(opfunc, x, config, state)
   end
 
   state.evalCounter = nevals + 1
-  return x, { fx }
+  return x, result(state, fx)
 end
 
 return optim.sgd

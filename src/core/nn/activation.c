@@ -92,7 +92,12 @@ tocha_status tocha_nn_relu_backward(tocha_tensor *grad_input, const tocha_tensor
                                     const tocha_tensor *input) {
   tocha_status st = check_backward(grad_input, grad_output, input, "input");
   if (st) return st;
-#define RELU_B(T, S) TOCHA_ITER_LOOP3(&it, T, gi, const T, go, const T, x, *gi = *x > 0 ? *go : (T)0)
+  /* Both operands are read unconditionally, so the select compiles to
+   * vector masks instead of an unpredictable branch per element. */
+#define RELU_B(T, S) TOCHA_ITER_LOOP3(&it, T, gi, const T, go, const T, x, { \
+    const T g_ = *go;                                                       \
+    *gi = *x > 0 ? g_ : (T)0;                                               \
+  })
   BINARY(grad_input, grad_output, input, RELU_B);
 #undef RELU_B
   return TOCHA_OK;

@@ -1,0 +1,98 @@
+/*
+ * dropout_kernels.h: internal interface between the dropout front end
+ * (dropout.c: checks, threads, instruction-set choice) and its kernels, one
+ * set per instruction set: dropout_generic.c (portable C), dropout_avx2.c
+ * and dropout_avx512.c (compiled with -mavx2 / -mavx512* for x86-64 only,
+ * called only when the CPU has them).  Every set computes bit-for-bit the
+ * same mask and values: the scheme is in src/tocha_dropout.h.
+ *
+ * Only static inline functions here: a non-static inline definition could
+ * be emitted from an AVX-512 file and then picked by the linker for callers
+ * on CPUs without AVX-512.
+ */
+#ifndef TOCHA_CORE_DROPOUT_KERNELS_H
+#define TOCHA_CORE_DROPOUT_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* A tile: 128 consecutive elements (or groups), drawn from 16 consecutive
+ * Philox blocks (4 lanes x 2 halves of 16 bits x 16 blocks), and stored as
+ * 16 mask bytes.  Threads and batches split the work at tile boundaries. */
+#define DROPOUT_TILE 128
+#define DROPOUT_TILE_BLOCKS 16
+#define DROPOUT_TILE_BYTES 16
+
+/* How far ahead (bytes) the SIMD forward kernels prefetch their input. */
+#define DROPOUT_PREFETCH 4096
+
+#define DROPOUT_PHILOX_M0 UINT32_C(0xD2511F53)
+#define DROPOUT_PHILOX_M1 UINT32_C(0xCD9E8D57)
+#define DROPOUT_PHILOX_W0 UINT32_C(0x9E3779B9)
+#define DROPOUT_PHILOX_W1 UINT32_C(0xBB67AE85)
+#define DROPOUT_PHILOX_ROUNDS 10
+
+/* The round keys of Philox4x32-10 for one seed: k[r] = (key0 + r*W0, key1 + r*W1). */
+typedef struct dropout_keys {
+  uint32_t k0[DROPOUT_PHILOX_ROUNDS], k1[DROPOUT_PHILOX_ROUNDS];
+} dropout_keys;
+
+static inline void dropout_keys_init(dropout_keys *keys, uint64_t seed) {
+  uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
+  for (int r = 0; r < DROPOUT_PHILOX_ROUNDS; r++) {
+    keys->k0[r] = k0;
+    keys->k1[r] = k1;
+    k0 += DROPOUT_PHILOX_W0;
+    k1 += DROPOUT_PHILOX_W1;
+  }
+}
+
+/* One contiguous piece of work.  Element (or group) 0 of the piece is
+ * element `first` of the whole call, a multiple of DROPOUT_TILE, so its
+ * mask byte is bits[0] and its tile's first block is block0 =
+ * offset + first / 8 (16 blocks per tile). */
+typedef struct dropout_job {
+  const dropout_keys *keys;
+  uint64_t block0;
+  uint32_t thr;   /* keep iff 16-bit draw < thr */
+  size_t n;       /* elements (groups) in this piece */
+  uint8_t *bits;  /* ceil(n / 8) mask bytes; bits past n in the last byte are 0 */
+  void *dst;      /* forward/backward output, n elements */
+  const void *src;
+  double scale;
+  int stream;     /* 1: use non-temporal stores for dst (it is suitably aligned) */
+} dropout_job;
+
+typedef struct dropout_isa {
+  const char *name;
+  /* Stream alignment required of dst (bytes) for job->stream; 0: never streams. */
+  size_t stream_align;
+  void (*bits)(const dropout_job *job); /* the mask bits only */
+  void (*forward_float)(const dropout_job *job);
+  void (*forward_double)(const dropout_job *job);
+  void (*backward_float)(const dropout_job *job); /* reads job->bits */
+  void (*backward_double)(const dropout_job *job);
+} dropout_isa;
+
+/* Each returns NULL when the file was built without its instruction set
+ * (another architecture or compiler). */
+const dropout_isa *tocha_dropout_isa_generic(void);
+const dropout_isa *tocha_dropout_isa_avx2(void);
+const dropout_isa *tocha_dropout_isa_avx512(void);
+
+/* Writes the `len` (<= 16) low bytes of a tile's mask. */
+static inline void dropout_put_bytes(uint8_t *bits, const uint8_t tile[DROPOUT_TILE_BYTES], size_t len) {
+  memcpy(bits, tile, len);
+}
+
+/* The mask bytes a partial tile of `rem` elements (0 < rem <= 128) owns,
+ * with the bits past rem cleared in tile[]. */
+static inline size_t dropout_tail_bytes(uint8_t tile[DROPOUT_TILE_BYTES], size_t rem) {
+  size_t nbytes = (rem + 7) / 8;
+  for (size_t b = nbytes; b < DROPOUT_TILE_BYTES; b++) tile[b] = 0;
+  if (rem % 8) tile[nbytes - 1] &= (uint8_t)((1u << (rem % 8)) - 1);
+  return nbytes;
+}
+
+#endif
