@@ -17,30 +17,37 @@ local function shape(t)
   return t:dim() == 0 and "empty" or table.concat(t:size():totable(), "x")
 end
 
+--- Checks child i's output `out` against the first child's and adds it to
+-- `size`, the size of the outputs joined along `dim` (shared with
+-- nn.Parallel; errors name the container).  Returns the first output.
+function Concat.join_size(name, size, dim, i, out, first)
+  if i == 1 then
+    if out:dim() < dim then
+      error(string.format("%s: cannot join along dimension %d: output of module 1 has size %s", name, dim,
+        shape(out)), 0)
+    end
+    for d = 1, out:dim() do size[d] = out:size(d) end
+    for d = out:dim() + 1, #size do size[d] = nil end
+    return out
+  end
+  local ok = out:dim() == first:dim()
+  for d = 1, first:dim() do
+    if ok and d ~= dim and out:size(d) ~= first:size(d) then ok = false end
+  end
+  if not ok then
+    error(string.format("%s: output of module %d has size %s, which does not fit module 1's size %s "
+      .. "outside dimension %d", name, i, shape(out), shape(first), dim), 0)
+  end
+  size[dim] = size[dim] + out:size(dim)
+  return first
+end
+
 function Concat:updateOutput(input)
   local dim, size = self.dimension, self.outputSize
   local first
   for i, module in ipairs(self.modules) do
     local out = self:rethrowErrors(module, i, "updateOutput", input)
-    if i == 1 then
-      first = out
-      if out:dim() < dim then
-        error(string.format("nn.Concat: cannot join along dimension %d: output of module 1 has size %s", dim,
-          shape(out)), 0)
-      end
-      for d = 1, out:dim() do size[d] = out:size(d) end
-      for d = out:dim() + 1, #size do size[d] = nil end
-    else
-      local ok = out:dim() == first:dim()
-      for d = 1, first:dim() do
-        if ok and d ~= dim and out:size(d) ~= first:size(d) then ok = false end
-      end
-      if not ok then
-        error(string.format("nn.Concat: output of module %d has size %s, which does not fit module 1's size %s "
-          .. "outside dimension %d", i, shape(out), shape(first), dim), 0)
-      end
-      size[dim] = size[dim] + out:size(dim)
-    end
+    first = Concat.join_size("nn.Concat", size, dim, i, out, first)
   end
   if #self.modules == 0 then return self.output end
   self.output:resize(size)

@@ -45,25 +45,7 @@ function Parallel:updateOutput(input)
   local first
   for i, module in ipairs(self.modules) do
     local out = self:rethrowErrors(module, i, "updateOutput", input:select(self.inputDimension, i))
-    if i == 1 then
-      first = out
-      if out:dim() < d then
-        error(string.format("nn.Parallel: cannot join along dimension %d: output of module 1 has size %s", d,
-          shape(out)), 0)
-      end
-      for k = 1, out:dim() do size[k] = out:size(k) end
-      for k = out:dim() + 1, #size do size[k] = nil end
-    else
-      local ok = out:dim() == first:dim()
-      for k = 1, first:dim() do
-        if ok and k ~= d and out:size(k) ~= first:size(k) then ok = false end
-      end
-      if not ok then
-        error(string.format("nn.Parallel: output of module %d has size %s, which does not fit module 1's size %s "
-          .. "outside dimension %d", i, shape(out), shape(first), d), 0)
-      end
-      size[d] = size[d] + out:size(d)
-    end
+    first = Concat.join_size("nn.Parallel", size, d, i, out, first)
   end
   if #self.modules == 0 then return self.output end
   self.output:resize(size)
