@@ -358,7 +358,7 @@ static int stream_samples(size_t n, int reps, int threads) {
  * sleep, and so do an OpenMP runtime's (GNU OpenMP by default).  Measured
  * here, 2 threads, 1M float32 elements and a 512^3 cblas_sgemm: dropout
  * forward right after an sgemm and the reverse, with tocha's pool (workers
- * that sleep on a condition variable) and with the same kernel split over
+ * that poll for 0.1 ms, yielding, then sleep) and with the same kernel split over
  * an OpenMP parallel loop (8 pieces of 128K elements, each one
  * tocha_dropout_forward on 1 thread), each against a baseline. */
 enum { P_POOL_AFTER_POOL, P_POOL_AFTER_SGEMM, P_SGEMM_AFTER_SGEMM, P_SGEMM_AFTER_POOL,
@@ -432,6 +432,10 @@ static void interplay(int reps) {
       die("narrowing");
   }
   if (tocha_set_num_threads(2)) die("setting threads");
+  /* the products on OpenBLAS's own two threads (tocha keeps OpenBLAS at one
+   * thread for its own products): what this section measures is how the
+   * two kinds of threads get along */
+  openblas_set_num_threads(2);
   double *t[NPLAY];
   for (int k = 0; k < NPLAY; k++)
     if (!(t[k] = malloc(sizeof(double) * (size_t)reps))) die("allocating");

@@ -17,12 +17,16 @@
  *   median, total = f:run(steps [, mode])   -- seconds per step, in all
  *   fwd, bwd = f:parts(steps)               -- medians of the two halves
  *   f:gemms(steps [, cpu])                  -- {median of each product}
+ *   bench.floor_threads(n)                  -- OpenBLAS threads of the floor
  *   bench.clock()                           -- monotonic seconds
+ *   bench.sleep(seconds)
  *   bench.cputime()                         -- CPU seconds of the process
  *   calls, frees = bench.alloc_counts()     -- nil without bench_mlp_alloc
  *
- * mode "openblas" (default): each product is one cblas_sgemm with the
- * thread count OpenBLAS has (tocha.setnumthreads).  mode "split": the
+ * mode "openblas" (default): each product is one cblas_sgemm on
+ * bench.floor_threads(n) OpenBLAS threads (tocha keeps OpenBLAS at one
+ * thread and runs its own; the floor switches OpenBLAS to n threads for
+ * its products and back afterwards).  mode "split": the
  * alternative to OpenBLAS's own threading, each product split in two
  * halves along its output columns (rows of dW), computed at the same time
  * by this thread and a helper thread, each a single-threaded cblas_sgemm.
@@ -34,6 +38,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include <lauxlib.h>
@@ -153,8 +158,21 @@ typedef struct floor_t {
   double samples[MAX_SAMPLES], fwd[MAX_SAMPLES], bwd[MAX_SAMPLES];
 } floor_t;
 
+/* The floor's arrays are allocated as tocha allocates its storages
+ * (src/core/storage.c): from 4 MiB up, on a 2 MiB boundary with
+ * transparent huge pages requested, so that both sides get the same TLB. */
 static float *filled(size_t n, unsigned seed) {
-  float *p = aligned_alloc(64, ((n * sizeof(float) + 63) / 64) * 64);
+  size_t bytes = ((n * sizeof(float) + 63) / 64) * 64;
+  float *p;
+  if (bytes >= ((size_t)4 << 20)) {
+    size_t huge = (size_t)2 << 20, rounded = (bytes + huge - 1) / huge * huge;
+    p = aligned_alloc(huge, rounded);
+#ifdef MADV_HUGEPAGE
+    if (p) (void)madvise(p, rounded, MADV_HUGEPAGE);
+#endif
+  } else {
+    p = aligned_alloc(64, bytes);
+  }
   if (!p) return NULL;
   for (size_t i = 0; i < n; i++) p[i] = (float)((i * 31 + seed) % 97) / 97.0f - 0.5f;
   return p;
@@ -177,6 +195,26 @@ static int step_gemms(const floor_t *f, gemm_args *out, int *nforward) {
                            f->dw[l]};
   }
   return n;
+}
+
+/* OpenBLAS's thread count for the floor's products (0: leave it as it is). */
+static int floor_blas_threads;
+
+static int floor_enter(void) {
+  int prev = openblas_get_num_threads();
+  if (floor_blas_threads > 0 && floor_blas_threads != prev) openblas_set_num_threads(floor_blas_threads);
+  return prev;
+}
+
+static void floor_leave(int prev) {
+  if (openblas_get_num_threads() != prev) openblas_set_num_threads(prev);
+}
+
+static int l_floor_threads(lua_State *L) {
+  lua_Integer n = luaL_checkinteger(L, 1);
+  luaL_argcheck(L, n >= 1 && n <= 64, 1, "thread count must be 1..64");
+  floor_blas_threads = (int)n;
+  return 0;
 }
 
 static floor_t *check_floor(lua_State *L) { return luaL_checkudata(L, 1, "bench_mlp.floor"); }
@@ -245,7 +283,7 @@ static int floor_run(lua_State *L) {
   gemm_args g[3 * MAX_LAYERS];
   int nforward, n = step_gemms(f, g, &nforward);
   helper h;
-  int threads = openblas_get_num_threads();
+  int threads = floor_enter();
   if (split) {
     memset(&h, 0, sizeof h);
     pthread_mutex_init(&h.lock, NULL);
@@ -273,8 +311,8 @@ static int floor_run(lua_State *L) {
     pthread_join(h.thread, NULL);
     pthread_mutex_destroy(&h.lock);
     pthread_cond_destroy(&h.wake);
-    openblas_set_num_threads(threads);
   }
+  floor_leave(threads);
   lua_pushnumber(L, median(f->samples, steps));
   lua_pushnumber(L, total);
   return 2;
@@ -286,6 +324,7 @@ static int floor_parts(lua_State *L) {
   int steps = check_steps(L, 2);
   gemm_args g[3 * MAX_LAYERS];
   int nforward, n = step_gemms(f, g, &nforward);
+  int prev = floor_enter();
   for (int s = 0; s < steps; s++) {
     double t0 = now();
     for (int i = 0; i < nforward; i++) run_gemm(&g[i]);
@@ -294,6 +333,7 @@ static int floor_parts(lua_State *L) {
     f->fwd[s] = t1 - t0;
     f->bwd[s] = now() - t1;
   }
+  floor_leave(prev);
   lua_pushnumber(L, median(f->fwd, steps));
   lua_pushnumber(L, median(f->bwd, steps));
   return 2;
@@ -309,6 +349,7 @@ static int floor_gemms(lua_State *L) {
   int nforward, n = step_gemms(f, g, &nforward);
   static double t[3 * MAX_LAYERS][MAX_SAMPLES];
   struct timespec a, b;
+  int prev = floor_enter();
   for (int s = 0; s < steps; s++) {
     for (int i = 0; i < n; i++) {
       clock_gettime(cpu ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC, &a);
@@ -317,6 +358,7 @@ static int floor_gemms(lua_State *L) {
       t[i][s] = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) * 1e-9;
     }
   }
+  floor_leave(prev);
   lua_createtable(L, n, 0);
   for (int i = 0; i < n; i++) {
     lua_pushnumber(L, median(t[i], steps));
@@ -326,6 +368,14 @@ static int floor_gemms(lua_State *L) {
 }
 
 /* ---- clock and allocation counters --------------------------------------------- */
+
+static int l_sleep(lua_State *L) {
+  double s = luaL_checknumber(L, 1);
+  luaL_argcheck(L, s >= 0 && s <= 10, 1, "0 to 10 seconds");
+  struct timespec pause = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+  nanosleep(&pause, NULL);
+  return 0;
+}
 
 static int l_clock(lua_State *L) {
   lua_pushnumber(L, now());
@@ -373,7 +423,9 @@ int luaopen_bench_mlp(lua_State *L);
 int luaopen_bench_mlp(lua_State *L) {
   static const luaL_Reg floor_methods[] = {{"run", floor_run}, {"parts", floor_parts}, {"gemms", floor_gemms}, {NULL, NULL}};
   static const luaL_Reg functions[] = {{"floor", floor_new},
+                                       {"floor_threads", l_floor_threads},
                                        {"clock", l_clock},
+                                       {"sleep", l_sleep},
                                        {"cputime", l_cputime},
                                        {"alloc_counts", l_alloc_counts},
                                        {"openblas_config", l_openblas_config},

@@ -85,7 +85,19 @@ local floor_nogi = bench.floor(BATCH, SIZES, true)
 
 local samples, ratios = {}, {}
 local all_tocha, all_floor = {}, {}
+-- The floor runs on OpenBLAS's own threads, whose idle workers then poll
+-- the cores for about 0.1 s (2^28 cycles); tocha keeps OpenBLAS at one
+-- thread and runs its own, so before tocha runs, they are let go to sleep
+-- (untimed), and two untimed steps bring tocha's own threads back to
+-- their steady state, as in a program that uses tocha only.
+local function let_openblas_idle(threads, stepfn)
+  if threads > 1 then
+    bench.sleep(0.2)
+    for _ = 1, 2 do stepfn(x, y) end
+  end
+end
 local function tocha_block(stepfn)
+  let_openblas_idle(tocha.getnumthreads(), stepfn)
   for s = 1, STEPS do
     local t0 = clock()
     stepfn(x, y)
@@ -115,6 +127,7 @@ end
 local results = {}
 for _, threads in ipairs(THREADS) do
   tocha.setnumthreads(threads)
+  bench.floor_threads(threads)
   local r = { threads = threads }
   r.tocha, r.floor, r.ratio = compare(step, floor)
   r.nogi_tocha, r.nogi_floor, r.nogi_ratio = compare(step_nogi, floor_nogi)
@@ -122,6 +135,7 @@ for _, threads in ipairs(THREADS) do
   -- breakdown: where a step's time goes (tocha), against the forward and
   -- backward products alone (floor)
   local n = STEPS * 3
+  let_openblas_idle(threads, step)
   local zero, fwd, bwd, upd = {}, {}, {}, {}
   for s = 1, n do
     step(x, y)
@@ -136,6 +150,7 @@ for _, threads in ipairs(THREADS) do
   -- process (Lua's allocator included), and Lua's heap with the collector
   -- stopped
   local N = 50
+  let_openblas_idle(threads, step)
   local a0, f0 = bench.alloc_counts()
   for _ = 1, N do step(x, y) end
   local a1, f1 = bench.alloc_counts()
@@ -169,7 +184,9 @@ if data_ok then
   local floor_rest = rest > 0 and bench.floor(rest, SIZES) or nil
   for _, threads in ipairs(THREADS) do
     tocha.setnumthreads(threads)
+    bench.floor_threads(threads)
     local estep = make_trainer()
+    let_openblas_idle(threads, step)
     local t0 = clock()
     local a0 = bench.alloc_counts()
     local steps = 0
@@ -232,9 +249,9 @@ end
 line("")
 for _, r in ipairs(results) do
   if r.split then
-    line("Threads: the products use OpenBLAS's own threads (tocha.setnumthreads). The alternative, each")
-    line("product split in two halves computed at once by two threads each running a single-threaded")
-    line("sgemm, took %s ms per step (OpenBLAS's 2 threads: %s ms in the same run).", ms(r.split), ms(r.floor))
+    line("Threads: tocha splits each product over its own pool, each block a single-threaded sgemm")
+    line("(OpenBLAS kept at 1 thread). The floor's products split in two halves that way took %s ms", ms(r.split))
+    line("per step; on OpenBLAS's own 2 threads, the floor above, %s ms.", ms(r.floor))
   end
 end
 line("")

@@ -100,7 +100,7 @@ echo "| --- | --- | ---: | ---: |"
 cat "$tmp/speedup"
 echo
 echo "Threads next to OpenBLAS's (2 threads; dropout forward on 1M float32 elements, \`cblas_sgemm\`"
-echo "512x512x512): tocha's pool (workers sleep on a condition variable) against the same kernel"
+echo "512x512x512, on OpenBLAS's own 2 threads): tocha's pool (workers poll 0.1 ms, yielding, then sleep) against the same kernel"
 echo "split over an OpenMP parallel loop ($openmp), each call timed"
 echo "right after the other kind of call and against a baseline; medians of $REPS. After each call"
 echo "OpenBLAS's worker threads spin for a while before they sleep, and so do OpenMP's."

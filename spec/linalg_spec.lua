@@ -482,6 +482,52 @@ describe("BLAS threads", function()
     assert.are.equal(n, tocha.getnumthreads())
   end)
 
+  -- Products this large are split over tocha's threads (one block of rows
+  -- or columns of the result each): every layout must give the product of
+  -- one thread.
+  it("gives the same products on 1, 2 and 3 threads, whatever the layouts", function()
+    local saved = tocha.getnumthreads()
+    tocha.manualSeed(7)
+    local function cases(T)
+      local a, b = T(200, 150):uniform(-1, 1), T(150, 300):uniform(-1, 1)
+      local wide = T(150, 320):uniform(-1, 1) -- b with a leading dimension of 320
+      local M = T(200, 300):uniform(-1, 1)
+      return {
+        { "a * b", function() return tocha.mm(a, b) end },
+        { "a^T view * b", function() return tocha.mm(a:t():contiguous():t(), b) end },
+        { "a * b^T view", function() return tocha.mm(a, b:t():contiguous():t()) end },
+        { "narrowed b", function() return tocha.mm(a, wide:narrow(2, 11, 300)) end },
+        { "tall result (rows split)", function() return tocha.mm(b:t(), a:t()) end },
+        { "addmm into a transposed result", function()
+          local res = T(300, 200):zero():t()
+          tocha.addmm(res, 0.5, M, 2, a, b)
+          return res:clone()
+        end },
+        { "bmm", function()
+          local ba = a:view(1, 200, 150):expand(2, 200, 150):contiguous()
+          local bb = b:view(1, 150, 300):expand(2, 150, 300):contiguous()
+          return tocha.bmm(ba, bb)
+        end },
+      }
+    end
+    for _, T in ipairs({ tocha.DoubleTensor, tocha.FloatTensor }) do
+      local tol = T == tocha.DoubleTensor and 1e-12 or 1e-4
+      local list = cases(T)
+      tocha.setnumthreads(1)
+      local one = {}
+      for i, c in ipairs(list) do one[i] = c[2]() end
+      for _, n in ipairs({ 2, 3 }) do
+        tocha.setnumthreads(n)
+        for i, c in ipairs(list) do
+          local got = c[2]()
+          local diff = (got - one[i]):abs():max()
+          assert(diff <= tol, string.format("%s, %s on %d threads: off by %g", tocha.type(got), c[1], n, diff))
+        end
+      end
+    end
+    tocha.setnumthreads(saved)
+  end)
+
   it("rejects a bad count", function()
     assert_error("number of threads must be 1..65536, got 0", tocha.setnumthreads, 0)
     assert_error("number expected", tocha.setnumthreads, "many")

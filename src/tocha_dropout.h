@@ -38,8 +38,8 @@
  * The kernels: one fused pass per tile (draw, store 16 mask bytes, write
  * the scaled or zeroed outputs), with AVX-512 or AVX2 when the CPU has them
  * (all paths give bit-identical results); contiguous tensors of at least
- * 256K elements are split at tile boundaries over tocha_get_num_threads()
- * threads (tocha's own pool of sleeping, never spinning, workers); outputs
+ * 128K elements are split at tile boundaries over tocha_get_num_threads()
+ * threads (tocha's own pool, src/core/threads.h); outputs
  * of 1 MiB and more are written with non-temporal stores.  Non-contiguous
  * tensors and group > 1 draw the bits the same way, then apply them in a
  * strided loop.

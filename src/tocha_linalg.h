@@ -85,8 +85,12 @@ tocha_status tocha_baddbmm(tocha_tensor *out, double beta, const tocha_tensor *M
 tocha_status tocha_addbmm(tocha_tensor *out, double beta, const tocha_tensor *M, double alpha,
                           const tocha_tensor *batch1, const tocha_tensor *batch2);
 
-/* Threads BLAS uses (OpenBLAS's openblas_set/get_num_threads; with another
- * CBLAS, set is a no-op and get returns 1).  n >= 1 (else TOCHA_EARG 1). */
+/* The threads tocha computes on: matrix products, dropout, the sgd update,
+ * large fills and ReLU are split over tocha's own pool of that many
+ * threads (the caller included).  OpenBLAS itself is kept at one thread,
+ * so that only one kind of thread ever waits for work on the cores.  The
+ * default is TOCHA_NUM_THREADS when set to a positive integer, else the
+ * CPUs the process may run on.  n >= 1 (else TOCHA_EARG 1). */
 tocha_status tocha_set_num_threads(int n);
 int tocha_get_num_threads(void);
 

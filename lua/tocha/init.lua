@@ -2,10 +2,14 @@
 -- The C module tocha.core provides the tensor type; this file adds the
 -- parts written in Lua and the class aliases a Torch7 user expects.
 -- Before OpenBLAS loads (with tocha.core): let it use this CPU's vector
--- kernels when it would otherwise fall back to generic ones.
+-- kernels when it would otherwise fall back to generic ones, and start it
+-- with one thread (tocha runs its own threads, tocha.setnumthreads).
 local cpu_ok, cpu = pcall(require, "tocha.cpu")
 local blas_kernels, blas_note
-if cpu_ok then blas_kernels, blas_note = cpu.choose_blas_kernels() end
+if cpu_ok then
+  blas_kernels, blas_note = cpu.choose_blas_kernels()
+  cpu.quiet_blas_threads()
+end
 
 local tocha = require "tocha.core"
 tocha.blas_coretype_choice = blas_kernels or blas_note or "tocha.cpu not found"

@@ -5,6 +5,7 @@
 #include "../tocha.h"
 #include "iter.h"
 #include "result.h"
+#include "threads.h"
 
 /* ---- argument checks ---------------------------------------------------- */
 
@@ -175,16 +176,102 @@ static char *element(const tocha_tensor *t, int64_t index0) {
   return (char *)tocha_tensor_data(t) + (size_t)(index0 * t->stride[0]) * tocha_dtype_size(t->dtype);
 }
 
+/* ---- threads ----------------------------------------------------------------- */
+
+/* tocha runs every parallel loop on its own pool (threads.h), matrix
+ * products included: OpenBLAS is kept at one thread and a large product is
+ * cut into one block of rows or columns per thread, each a single-threaded
+ * BLAS call.  With OpenBLAS's threads as well, two kinds of idle threads
+ * would poll the same cores between calls and the elementwise kernels of a
+ * training step could not be split without waking a sleeping thread for
+ * every call (see bench/README.md for the measurements). */
+static int thread_count; /* 0 until set or first asked */
+
+tocha_status tocha_set_num_threads(int n) {
+  if (n < 1) return tocha_fail(TOCHA_EARG, 1, "number of threads must be >= 1, got %d", n);
+  thread_count = n;
+#ifdef OPENBLAS_THREAD
+  openblas_set_num_threads(1);
+#endif
+  return TOCHA_OK;
+}
+
+int tocha_get_num_threads(void) {
+  if (thread_count == 0) {
+    thread_count = tocha_default_threads();
+#ifdef OPENBLAS_THREAD
+    openblas_set_num_threads(1);
+#endif
+  }
+  return thread_count;
+}
+
+/* ---- BLAS calls ------------------------------------------------------------ */
+
 /* C (m x n) = alpha * A (m x k) * B (k x n) + beta * C; m, n, k > 0. */
+typedef struct gemm_call {
+  tocha_dtype dtype;
+  enum CBLAS_ORDER order;
+  enum CBLAS_TRANSPOSE ta, tb;
+  int m, n, k, lda, ldb, ldc;
+  double alpha, beta;
+  const char *a, *b;
+  char *c;
+  int split_rows; /* pieces are blocks of C's rows (else of its columns) */
+} gemm_call;
+
+static void gemm_run(const gemm_call *g, int m, int n, const char *a, const char *b, char *c) {
+  if (g->dtype == TOCHA_FLOAT)
+    cblas_sgemm(g->order, g->ta, g->tb, m, n, g->k, (float)g->alpha, (const float *)a, g->lda, (const float *)b,
+                g->ldb, (float)g->beta, (float *)c, g->ldc);
+  else
+    cblas_dgemm(g->order, g->ta, g->tb, m, n, g->k, g->alpha, (const double *)a, g->lda, (const double *)b,
+                g->ldb, g->beta, (double *)c, g->ldc);
+}
+
+/* Offset in elements of element (r, col) of a matrix stored in `order`. */
+static size_t at(enum CBLAS_ORDER order, int ld, int r, int col) {
+  return order == CblasRowMajor ? (size_t)r * (size_t)ld + (size_t)col : (size_t)r + (size_t)col * (size_t)ld;
+}
+
+/* Products of at least this many multiply-adds per thread are split. */
+#define GEMM_SPLIT_MIN (1 << 21)
+/* Row or column blocks are multiples of this (whole kernel tiles). */
+#define GEMM_SPLIT_ALIGN 16
+
+static void gemm_piece(void *arg, int piece, int npieces) {
+  const gemm_call *g = arg;
+  int total = g->split_rows ? g->m : g->n;
+  int units = (total + GEMM_SPLIT_ALIGN - 1) / GEMM_SPLIT_ALIGN;
+  int lo = units * piece / npieces * GEMM_SPLIT_ALIGN, hi = units * (piece + 1) / npieces * GEMM_SPLIT_ALIGN;
+  if (hi > total) hi = total;
+  if (lo >= hi) return;
+  size_t es = tocha_dtype_size(g->dtype);
+  if (g->split_rows) { /* rows lo..hi of op(A) and of C */
+    size_t oa = g->ta == CblasNoTrans ? at(g->order, g->lda, lo, 0) : at(g->order, g->lda, 0, lo);
+    gemm_run(g, hi - lo, g->n, g->a + oa * es, g->b, g->c + at(g->order, g->ldc, lo, 0) * es);
+  } else { /* columns lo..hi of op(B) and of C */
+    size_t ob = g->tb == CblasNoTrans ? at(g->order, g->ldb, 0, lo) : at(g->order, g->ldb, lo, 0);
+    gemm_run(g, g->m, hi - lo, g->a, g->b + ob * es, g->c + at(g->order, g->ldc, 0, lo) * es);
+  }
+}
+
 static void gemm(tocha_dtype dtype, int m, int n, int k, double alpha, const void *a, blas_layout la,
                  const void *b, blas_layout lb, double beta, void *c, blas_layout lc) {
-  enum CBLAS_ORDER order = lc.by_rows ? CblasRowMajor : CblasColMajor;
-  enum CBLAS_TRANSPOSE ta = la.by_rows == lc.by_rows ? CblasNoTrans : CblasTrans;
-  enum CBLAS_TRANSPOSE tb = lb.by_rows == lc.by_rows ? CblasNoTrans : CblasTrans;
-  if (dtype == TOCHA_FLOAT)
-    cblas_sgemm(order, ta, tb, m, n, k, (float)alpha, a, la.ld, b, lb.ld, (float)beta, c, lc.ld);
+  gemm_call g = {dtype, lc.by_rows ? CblasRowMajor : CblasColMajor,
+                 la.by_rows == lc.by_rows ? CblasNoTrans : CblasTrans,
+                 lb.by_rows == lc.by_rows ? CblasNoTrans : CblasTrans,
+                 m, n, k, la.ld, lb.ld, lc.ld, alpha, beta, a, b, c, m > n};
+  /* the larger side is split: each thread then packs a part of the larger operand */
+  int64_t threads = tocha_get_num_threads();
+  int64_t work = (int64_t)m * n * k, longest = m > n ? m : n;
+  if (threads > work / GEMM_SPLIT_MIN) threads = work / GEMM_SPLIT_MIN;
+  if (threads > longest / GEMM_SPLIT_ALIGN) threads = longest / GEMM_SPLIT_ALIGN;
+  if (threads > TOCHA_POOL_MAX + 1) threads = TOCHA_POOL_MAX + 1;
+  if (threads <= 1)
+    gemm_run(&g, m, n, a, b, c);
   else
-    cblas_dgemm(order, ta, tb, m, n, k, alpha, a, la.ld, b, lb.ld, beta, c, lc.ld);
+    tocha_parallel((int)threads, (int)threads, gemm_piece, &g);
 }
 
 /* ---- dot ------------------------------------------------------------------- */
@@ -493,22 +580,4 @@ tocha_status tocha_ger(tocha_tensor *out, const tocha_tensor *vec1, const tocha_
 tocha_status tocha_addr(tocha_tensor *out, double beta, const tocha_tensor *M, double alpha,
                         const tocha_tensor *vec1, const tocha_tensor *vec2) {
   return outer(out, beta, M, alpha, vec1, vec2, 2, 4, 5);
-}
-
-/* ---- threads ----------------------------------------------------------------- */
-
-tocha_status tocha_set_num_threads(int n) {
-  if (n < 1) return tocha_fail(TOCHA_EARG, 1, "number of threads must be >= 1, got %d", n);
-#ifdef OPENBLAS_THREAD
-  openblas_set_num_threads(n);
-#endif
-  return TOCHA_OK;
-}
-
-int tocha_get_num_threads(void) {
-#ifdef OPENBLAS_THREAD
-  return openblas_get_num_threads();
-#else
-  return 1;
-#endif
 }

@@ -2,8 +2,12 @@
 #include <math.h>
 
 #include "../tocha.h"
+#include <string.h>
+
 #include "iter.h"
 #include "result.h"
+#include "simd.h"
+#include "threads.h"
 
 static void copy_elements(const tocha_tensor *dst, const tocha_tensor *src) {
   tocha_iter it;
@@ -19,6 +23,12 @@ static void copy_elements(const tocha_tensor *dst, const tocha_tensor *src) {
     }
   }
   tocha_iter_init(&it, 2, (const tocha_tensor *[]){dst, &shaped});
+  if (dst->dtype == src->dtype && it.inner_stride[0] == 1 && it.inner_stride[1] == 1) {
+    /* same type, contiguous runs (e.g. a bias copied into every row) */
+    size_t run = (size_t)it.inner_n * it.elsize[0];
+    while (tocha_iter_next(&it)) memcpy(it.ptr[0], it.ptr[1], run);
+    return;
+  }
 #define COPY_FROM(ts, TS) TOCHA_ITER_LOOP2(&it, td, d_, const ts, s_, *d_ = (td)*s_)
 #define COPY_TO(td_, TD)                   \
   {                                        \
@@ -76,9 +86,47 @@ tocha_status tocha_contiguous(tocha_tensor *out, const tocha_tensor *src) {
   return tocha_clone(out, src, src->dtype);
 }
 
+/* A contiguous float or double tensor (the gradients a training step zeroes,
+ * megabytes of them) is filled by plain loops, split over tocha's threads
+ * when large; anything else goes through the strided iterator. */
+#define FILL_PARALLEL_MIN (1 << 18) /* elements per thread at least */
+#define FILL_GRANULE 1024
+
+typedef struct fill_job {
+  void *data;
+  double value;
+} fill_job;
+
+TOCHA_CLONES static void fill_float(float *p, float v, int64_t n) {
+  for (int64_t i = 0; i < n; i++) p[i] = v;
+}
+TOCHA_CLONES static void fill_double(double *p, double v, int64_t n) {
+  for (int64_t i = 0; i < n; i++) p[i] = v;
+}
+static void fill_float_range(void *arg, int64_t lo, int64_t hi) {
+  const fill_job *j = arg;
+  if (j->value == 0 && !signbit(j->value))
+    memset((float *)j->data + lo, 0, (size_t)(hi - lo) * sizeof(float));
+  else
+    fill_float((float *)j->data + lo, (float)j->value, hi - lo);
+}
+static void fill_double_range(void *arg, int64_t lo, int64_t hi) {
+  const fill_job *j = arg;
+  if (j->value == 0 && !signbit(j->value))
+    memset((double *)j->data + lo, 0, (size_t)(hi - lo) * sizeof(double));
+  else
+    fill_double((double *)j->data + lo, j->value, hi - lo);
+}
+
 tocha_status tocha_fill(tocha_tensor *t, double value) {
   if (isnan(value) && (t->dtype == TOCHA_LONG || t->dtype == TOCHA_BYTE))
     return tocha_fail(TOCHA_EARG, 2, "cannot fill a %s tensor with nan", tocha_dtype_name(t->dtype));
+  if ((t->dtype == TOCHA_FLOAT || t->dtype == TOCHA_DOUBLE) && tocha_tensor_is_contiguous(t)) {
+    fill_job job = {tocha_tensor_data(t), value};
+    tocha_parallel_range(tocha_tensor_nelement(t), FILL_PARALLEL_MIN, FILL_GRANULE,
+                         t->dtype == TOCHA_FLOAT ? fill_float_range : fill_double_range, &job);
+    return TOCHA_OK;
+  }
   tocha_iter it;
   tocha_iter_init(&it, 1, (const tocha_tensor *[]){t});
 #define FILL(ct, T)                          \

@@ -5,7 +5,8 @@
  * kernels, three to four times slower than the AVX-512 or AVX2 ones the
  * CPU runs fine.  When the user has not chosen (OPENBLAS_CORETYPE unset),
  * this module names the kernel family the CPU supports, so that the
- * OpenBLAS that tocha.core then loads uses it.
+ * OpenBLAS that tocha.core then loads uses it.  It also starts OpenBLAS
+ * with one thread (quiet_blas_threads).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,18 @@ static int choose_blas_kernels(lua_State *L) {
   return 1;
 }
 
+/* tocha.cpu.quiet_blas_threads() -> true when it set OPENBLAS_NUM_THREADS=1.
+ * tocha keeps OpenBLAS at one thread and runs its own (src/core/threads.h);
+ * OpenBLAS started with more would still make its idle workers poll the
+ * cores for 0.1 s after it loads.  A value the user set is left alone. */
+static int quiet_blas_threads(lua_State *L) {
+  const char *current = getenv("OPENBLAS_NUM_THREADS");
+  int set = !(current && *current);
+  if (set) setenv("OPENBLAS_NUM_THREADS", "1", 1);
+  lua_pushboolean(L, set);
+  return 1;
+}
+
 #if defined(__GNUC__)
 __attribute__((visibility("default")))
 #endif
@@ -64,5 +77,7 @@ int luaopen_tocha_cpu(lua_State *L) {
   lua_newtable(L);
   lua_pushcfunction(L, choose_blas_kernels);
   lua_setfield(L, -2, "choose_blas_kernels");
+  lua_pushcfunction(L, quiet_blas_threads);
+  lua_setfield(L, -2, "quiet_blas_threads");
   return 1;
 }

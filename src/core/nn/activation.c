@@ -8,6 +8,9 @@
 
 #include "../../tocha_nn.h"
 #include "../iter.h"
+#include "../result.h"
+#include "../simd.h"
+#include "../threads.h"
 
 /* ---- shared checks -------------------------------------------------------- */
 
@@ -78,9 +81,58 @@ static tocha_status check_backward(tocha_tensor *grad_input, const tocha_tensor 
 
 /* ---- ReLU ------------------------------------------------------------------ */
 
+/* Contiguous operands that are either the same elements (inplace) or
+ * disjoint - the training step's case - take plain loops compiled for the
+ * CPU's widest vectors, split over tocha's threads when large; any other
+ * layout takes the strided iterator. */
+#define RELU_PARALLEL_MIN (1 << 15) /* elements per thread at least: below, waking a thread costs more than it saves */
+#define RELU_GRANULE 1024
+
+static int plain_operands(const tocha_tensor *out, const tocha_tensor *a, const tocha_tensor *b) {
+  if (!tocha_tensor_is_contiguous(out) || !tocha_tensor_is_contiguous(a) || (b && !tocha_tensor_is_contiguous(b)))
+    return 0;
+  if (!tocha_same_view(out, a) && tocha_mem_overlap(out, a)) return 0;
+  return !b || tocha_same_view(out, b) || !tocha_mem_overlap(out, b);
+}
+
+typedef struct relu_job {
+  void *out;
+  const void *a, *b; /* forward: x; backward: go, x */
+} relu_job;
+
+#define RELU_KERNELS(T)                                                                               \
+  TOCHA_CLONES static void relu_forward_##T(T *y, const T *x, int64_t n) {                           \
+    for (int64_t i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : (T)0;                                    \
+  }                                                                                                   \
+  TOCHA_CLONES static void relu_backward_##T(T *gi, const T *go, const T *x, int64_t n) {            \
+    for (int64_t i = 0; i < n; i++) gi[i] = x[i] > 0 ? go[i] : (T)0;                                  \
+  }                                                                                                   \
+  static void relu_forward_range_##T(void *arg, int64_t lo, int64_t hi) {                            \
+    const relu_job *j = arg;                                                                          \
+    relu_forward_##T((T *)j->out + lo, (const T *)j->a + lo, hi - lo);                                \
+  }                                                                                                   \
+  static void relu_backward_range_##T(void *arg, int64_t lo, int64_t hi) {                           \
+    const relu_job *j = arg;                                                                          \
+    relu_backward_##T((T *)j->out + lo, (const T *)j->a + lo, (const T *)j->b + lo, hi - lo);         \
+  }
+RELU_KERNELS(float)
+RELU_KERNELS(double)
+
+static void relu_plain(tocha_tensor *out, const tocha_tensor *a, const tocha_tensor *b) {
+  relu_job job = {tocha_tensor_data(out), tocha_tensor_data(a), b ? tocha_tensor_data(b) : NULL};
+  int64_t n = tocha_tensor_nelement(out);
+  tocha_range_fn fn = out->dtype == TOCHA_FLOAT ? (b ? relu_backward_range_float : relu_forward_range_float)
+                                                : (b ? relu_backward_range_double : relu_forward_range_double);
+  tocha_parallel_range(n, RELU_PARALLEL_MIN, RELU_GRANULE, fn, &job);
+}
+
 tocha_status tocha_nn_relu_forward(tocha_tensor *output, const tocha_tensor *input) {
   tocha_status st = check_forward(output, input);
   if (st) return st;
+  if (plain_operands(output, input, NULL)) {
+    relu_plain(output, input, NULL);
+    return TOCHA_OK;
+  }
 #define RELU_F(T, S) TOCHA_ITER_LOOP2(&it, T, y, const T, x, *y = *x > 0 ? *x : (T)0)
   UNARY(output, input, RELU_F);
 #undef RELU_F
@@ -92,6 +144,10 @@ tocha_status tocha_nn_relu_backward(tocha_tensor *grad_input, const tocha_tensor
                                     const tocha_tensor *input) {
   tocha_status st = check_backward(grad_input, grad_output, input, "input");
   if (st) return st;
+  if (plain_operands(grad_input, grad_output, input)) {
+    relu_plain(grad_input, grad_output, input);
+    return TOCHA_OK;
+  }
   /* Both operands are read unconditionally, so the select compiles to
    * vector masks instead of an unpredictable branch per element. */
 #define RELU_B(T, S) TOCHA_ITER_LOOP3(&it, T, gi, const T, go, const T, x, { \

@@ -96,7 +96,7 @@ static tocha_status check_isa(void) {
 
 /* Elements per thread, at least: smaller calls run on the calling thread
  * alone (waking a worker costs some microseconds). */
-#define PARALLEL_MIN 131072
+#define PARALLEL_MIN 65536
 /* Pieces per thread: threads take pieces in turn, so one slowed down by
  * other work on the machine takes fewer. */
 #define PIECES_PER_THREAD 4

@@ -9,6 +9,7 @@
 #include "../../tocha_nn.h"
 #include "../iter.h"
 #include "../result.h"
+#include "../simd.h"
 #include "../threads.h"
 
 /* Elements per thread at least (a smaller update runs on the calling
@@ -55,7 +56,7 @@ typedef struct sgd_args {
 /* Contiguous arrays: the common case (momentum, no weight decay, no
  * Nesterov) gets a loop of its own, the others the general one. */
 #define SGD_CONTIGUOUS(T)                                                                         \
-  static void sgd_run_##T(T *restrict x, T *restrict g, T *restrict v, int64_t n, const sgd_args *a) { \
+  TOCHA_CLONES static void sgd_run_##T(T *restrict x, T *restrict g, T *restrict v, int64_t n, const sgd_args *a) { \
     SGD_CONSTANTS(T, a);                                                                           \
     if (use_mom && !use_wd && !nesterov && !fresh) {                                               \
       for (int64_t i = 0; i < n; i++) {                                                            \
