@@ -31,7 +31,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include <cblas.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +38,7 @@
 #include <time.h>
 
 #include "tocha.h"
+#include "core/threads.h"
 
 #ifdef BENCH_OPENMP
 #include <omp.h>
@@ -185,12 +185,13 @@ static void pick_stream_kernels(void) {
 #endif
 }
 
-/* A team of `threads` threads (the caller and threads - 1 helpers) that
- * runs one stream call at a time, each thread on its contiguous part. */
+/* A team of `threads` threads that runs one stream call at a time, each
+ * thread on its contiguous part: tocha's own pool (src/core/threads.h),
+ * the threads tocha's kernel runs on, so that both sides pay the same
+ * hand-over costs and no second set of threads competes with the first
+ * for the cores. */
 typedef struct team {
-  int threads, quit;
-  pthread_barrier_t start, done;
-  pthread_t helper[1];
+  int threads;
   stream_fn fn;
   float *y;
   const float *x;
@@ -199,45 +200,20 @@ typedef struct team {
   int nt;
 } team;
 
-static void team_part(team *t, int k) {
-  size_t per = (t->n / (size_t)t->threads + 127) / 128 * 128, first = per * (size_t)k;
+static void team_part(void *arg, int k, int parts) {
+  const team *t = arg;
+  size_t per = (t->n / (size_t)parts + 127) / 128 * 128, first = per * (size_t)k;
   if (first >= t->n) return;
   size_t len = t->n - first < per ? t->n - first : per;
   t->fn(t->y + first, t->x + first, t->bits + first / 8, len, t->nt);
 }
 
-static void *team_helper(void *arg) {
-  team *t = arg;
-  for (;;) {
-    pthread_barrier_wait(&t->start);
-    if (t->quit) return NULL;
-    team_part(t, 1);
-    pthread_barrier_wait(&t->done);
-  }
-}
-
 static void team_init(team *t, int threads) {
   memset(t, 0, sizeof *t);
   t->threads = threads;
-  if (threads > 1) {
-    pthread_barrier_init(&t->start, NULL, 2);
-    pthread_barrier_init(&t->done, NULL, 2);
-    if (pthread_create(&t->helper[0], NULL, team_helper, t)) {
-      fprintf(stderr, "bench_dropout: cannot create a thread\n");
-      exit(1);
-    }
-  }
 }
 
-static void team_free(team *t) {
-  if (t->threads > 1) {
-    t->quit = 1;
-    pthread_barrier_wait(&t->start);
-    pthread_join(t->helper[0], NULL);
-    pthread_barrier_destroy(&t->start);
-    pthread_barrier_destroy(&t->done);
-  }
-}
+static void team_free(team *t) { (void)t; }
 
 /* One timed stream call (seconds). */
 static double team_run(team *t, stream_fn fn, float *y, const float *x, uint8_t *bits, size_t n, int nt) {
@@ -248,9 +224,7 @@ static double team_run(team *t, stream_fn fn, float *y, const float *x, uint8_t 
   t->bits = bits;
   t->n = n;
   t->nt = nt;
-  if (t->threads > 1) pthread_barrier_wait(&t->start);
-  team_part(t, 0);
-  if (t->threads > 1) pthread_barrier_wait(&t->done);
+  tocha_parallel(t->threads, t->threads, team_part, t);
   return now() - t0;
 }
 
