@@ -349,17 +349,19 @@ static tocha_status matmul(tocha_tensor *out, double beta, const tocha_tensor *M
       (st = check_ndim(B, in_dim, pos_B, nB)))
     return st;
 
+  /* the operands' shapes, for messages only (formatting them on every
+   * product would cost a training step several microseconds) */
   char sa[128], sb[128], sm[128];
-  tocha_tensor_shape_string(A, sa, sizeof sa);
-  tocha_tensor_shape_string(B, sb, sizeof sb);
+#define OPERAND_SHAPES() (tocha_tensor_shape_string(A, sa, sizeof sa), tocha_tensor_shape_string(B, sb, sizeof sb))
   int d = in_dim - 2; /* first matrix dimension */
   int64_t nb = kind == MATRIX ? 1 : A->size[0];
   int64_t m = A->size[d], k = A->size[d + 1], n = B->size[d + 1];
   if (kind != MATRIX && B->size[0] != nb)
-    return tocha_fail(TOCHA_ESIZE, pos_B, "size mismatch: %s has %lld matrices but %s has %lld (%s and %s)", nA,
+    return OPERAND_SHAPES(),
+           tocha_fail(TOCHA_ESIZE, pos_B, "size mismatch: %s has %lld matrices but %s has %lld (%s and %s)", nA,
                       (long long)nb, nB, (long long)B->size[0], sa, sb);
   if (B->size[d] != k)
-    return tocha_fail(TOCHA_ESIZE, pos_B,
+    return OPERAND_SHAPES(), tocha_fail(TOCHA_ESIZE, pos_B,
                       "size mismatch: %s and %s cannot be multiplied (%s has %lld columns, %s has %lld rows)", sa,
                       sb, nA, (long long)k, nB, (long long)B->size[d]);
   int64_t shape[3], *mn = shape;
@@ -377,10 +379,12 @@ static tocha_status matmul(tocha_tensor *out, double beta, const tocha_tensor *M
       for (int i = 0; i < out_dim; i++) probe.size[i] = shape[i];
       char sp[128];
       tocha_tensor_shape_string(&probe, sp, sizeof sp);
+      OPERAND_SHAPES();
       return tocha_fail(TOCHA_ESIZE, pos_M, "size mismatch: M is %s but %s%s*%s (%s and %s) is %s", sm,
                         kind == BATCH_SUM ? "the sum of " : "", nA, nB, sa, sb, sp);
     }
   }
+#undef OPERAND_SHAPES
   if ((st = check_blas_int(m, pos_A, "number of rows", nA)) ||
       (st = check_blas_int(k, pos_A, "number of columns", nA)) ||
       (st = check_blas_int(n, pos_B, "number of columns", nB)) || (st = check_out_type(out, A->dtype)))
@@ -459,14 +463,14 @@ static tocha_status matvec(tocha_tensor *out, double beta, const tocha_tensor *V
       (st = check_ndim(x, 1, pos_x, nx)))
     return st;
   int64_t m = A->size[0], n = A->size[1];
-  char sa[128];
-  tocha_tensor_shape_string(A, sa, sizeof sa);
+  char sa[128]; /* A's shape, for messages only */
   if (x->size[0] != n)
-    return tocha_fail(TOCHA_ESIZE, pos_x,
+    return tocha_tensor_shape_string(A, sa, sizeof sa), tocha_fail(TOCHA_ESIZE, pos_x,
                       "size mismatch: %s and %lld cannot be multiplied (mat has %lld columns, %s has %lld elements)",
                       sa, (long long)x->size[0], (long long)n, nx, (long long)x->size[0]);
   if (V && V->size[0] != m)
-    return tocha_fail(TOCHA_ESIZE, pos_V, "size mismatch: vec1 has %lld elements but mat*vec2 (%s and %lld) has %lld",
+    return tocha_tensor_shape_string(A, sa, sizeof sa),
+           tocha_fail(TOCHA_ESIZE, pos_V, "size mismatch: vec1 has %lld elements but mat*vec2 (%s and %lld) has %lld",
                       (long long)V->size[0], sa, (long long)n, (long long)m);
   if ((st = check_blas_int(m, pos_A, "number of rows", "mat")) ||
       (st = check_blas_int(n, pos_A, "number of columns", "mat")) || (st = check_out_type(out, A->dtype)))

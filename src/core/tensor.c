@@ -423,17 +423,17 @@ tocha_status tocha_view(tocha_tensor *out, const tocha_tensor *src, int ndim, co
       known *= size[d];
     }
   }
-  char shape_str[128];
-  tocha_tensor_shape_string(src, shape_str, sizeof shape_str);
+  char shape_str[128]; /* for messages only */
   if (inferred >= 0) {
     if (known == 0 || total % known != 0)
-      return tocha_fail(TOCHA_ESIZE, 2, "cannot infer size -1: %lld elements (size %s) do not divide by %lld",
+      return tocha_tensor_shape_string(src, shape_str, sizeof shape_str), tocha_fail(TOCHA_ESIZE, 2, "cannot infer size -1: %lld elements (size %s) do not divide by %lld",
                         (long long)total, shape_str, (long long)known);
     shape[inferred] = total / known;
     known = total;
   }
   if (known != total)
-    return tocha_fail(TOCHA_ESIZE, 2, "view of %lld elements requested from a tensor of %lld elements (size %s)",
+    return tocha_tensor_shape_string(src, shape_str, sizeof shape_str),
+           tocha_fail(TOCHA_ESIZE, 2, "view of %lld elements requested from a tensor of %lld elements (size %s)",
                       (long long)known, (long long)total, shape_str);
   if (!tocha_tensor_is_contiguous(src))
     return tocha_fail(TOCHA_EARG, 1, "tensor is not contiguous (call :contiguous() first)");

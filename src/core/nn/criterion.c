@@ -79,7 +79,6 @@ static tocha_status nll_check(nll_args *a, const tocha_tensor *input, const toch
   if (target->dtype != TOCHA_FLOAT && target->dtype != TOCHA_DOUBLE && target->dtype != TOCHA_LONG)
     return tocha_fail(TOCHA_ETYPE, 2, "target must be a Float, Double or LongTensor of class indices, got a %sTensor",
                       tocha_dtype_name(target->dtype));
-  tocha_tensor_shape_string(target, s, sizeof s);
   a->batched = input->ndim == 2;
   if (input->ndim == 1) {
     a->batch = 1;
@@ -87,7 +86,8 @@ static tocha_status nll_check(nll_args *a, const tocha_tensor *input, const toch
     a->rs = 0;
     a->cs = input->stride[0];
     if (tocha_tensor_nelement(target) != 1)
-      return tocha_fail(TOCHA_ESIZE, 2, "target must hold one class index for a vector input, got size %s", s);
+      return tocha_tensor_shape_string(target, s, sizeof s),
+             tocha_fail(TOCHA_ESIZE, 2, "target must hold one class index for a vector input, got size %s", s);
   } else {
     a->batch = input->size[0];
     a->nclasses = input->size[1];
@@ -96,6 +96,7 @@ static tocha_status nll_check(nll_args *a, const tocha_tensor *input, const toch
     if (target->ndim != 1 || target->size[0] != a->batch) {
       char is[128];
       tocha_tensor_shape_string(input, is, sizeof is);
+      tocha_tensor_shape_string(target, s, sizeof s);
       return tocha_fail(TOCHA_ESIZE, 2, "target must be a vector of %lld class indices for input of size %s, got size %s",
                         (long long)a->batch, is, s);
     }
