@@ -3,7 +3,7 @@
 -- step; one Fashion-MNIST training epoch.  Prints a markdown section.
 --
 --   lua5.4 bench/bench_mlp.lua [steps-per-block [blocks [epoch]]]
---     (defaults 10 15 1; epoch 0 skips the epoch; bench/run_mlp.sh sets
+--     (defaults 10 31 1; epoch 0 skips the epoch; bench/run_mlp.sh sets
 --      the paths, OPENBLAS_CORETYPE and LD_PRELOAD=libbench_mlp_alloc.so)
 --
 -- The network (issue 5): Linear(784, 1024), ReLU, Dropout(0.5),
@@ -28,8 +28,17 @@ local function integer_arg(i, default, min)
   if not v or v < min then error(string.format("argument %d must be an integer >= %d, got %s", i, min, arg[i])) end
   return v
 end
-local STEPS, BLOCKS, EPOCH = integer_arg(1, 10, 1), integer_arg(2, 15, 1), integer_arg(3, 1, 0)
+local STEPS, BLOCKS, EPOCH = integer_arg(1, 10, 1), integer_arg(2, 31, 1), integer_arg(3, 1, 0)
 local SIZES, BATCH, THREADS = { 784, 1024, 1024, 10 }, 128, { 1, 2 }
+
+-- The q-quantile of t[1..n] (nearest rank), e.g. 0.25 and 0.75 for the
+-- middle half of the paired ratios.
+local function quantile(t, q, n)
+  n = n or #t
+  local s = table.move(t, 1, n, 1, {})
+  table.sort(s)
+  return s[math.max(1, math.min(n, math.floor(q * n + 0.5)))]
+end
 
 local function median(t, n)
   n = n or #t
@@ -121,7 +130,8 @@ local function compare(stepfn, f)
     end
     all_tocha[k], all_floor[k], ratios[k] = tm, fm, tm / fm
   end
-  return median(all_tocha, BLOCKS), median(all_floor, BLOCKS), median(ratios, BLOCKS)
+  return median(all_tocha, BLOCKS), median(all_floor, BLOCKS), median(ratios, BLOCKS),
+    { quantile(ratios, 0.25, BLOCKS), quantile(ratios, 0.75, BLOCKS) }
 end
 
 local results = {}
@@ -129,8 +139,8 @@ for _, threads in ipairs(THREADS) do
   tocha.setnumthreads(threads)
   bench.floor_threads(threads)
   local r = { threads = threads }
-  r.tocha, r.floor, r.ratio = compare(step, floor)
-  r.nogi_tocha, r.nogi_floor, r.nogi_ratio = compare(step_nogi, floor_nogi)
+  r.tocha, r.floor, r.ratio, r.spread = compare(step, floor)
+  r.nogi_tocha, r.nogi_floor, r.nogi_ratio, r.nogi_spread = compare(step_nogi, floor_nogi)
 
   -- breakdown: where a step's time goes (tocha), against the forward and
   -- backward products alone (floor)
@@ -221,19 +231,21 @@ line("Floor: the step's %d matrix products (forward %d, gradInput %d including t
 line("which tocha computes as Torch7 does, gradWeight %d) called straight through `cblas_sgemm` from C", #SIZES - 1)
 line("in the same process. Blocks of %d tocha steps alternate with blocks of %d floor steps; ratio =", STEPS,
   STEPS)
-line("median over %d pairs of blocks of (tocha median / floor median). Target: <= 1.2.", BLOCKS)
+line("median over %d pairs of blocks of (tocha median / floor median); middle half: the pairs' ratios", BLOCKS)
+line("from the lower to the upper quartile. Target: <= 1.2.")
 line("")
-line("| figure | threads | tocha ms | floor ms | ratio |")
-line("| --- | ---: | ---: | ---: | ---: |")
+line("| figure | threads | tocha ms | floor ms | ratio | middle half |")
+line("| --- | ---: | ---: | ---: | ---: | ---: |")
+local function spread(q) return string.format("%.3f-%.3f", q[1], q[2]) end
 for _, r in ipairs(results) do
-  line("| training step | %d | %s | %s | %.3f |", r.threads, ms(r.tocha), ms(r.floor), r.ratio)
+  line("| training step | %d | %s | %s | %.3f | %s |", r.threads, ms(r.tocha), ms(r.floor), r.ratio, spread(r.spread))
 end
 for _, r in ipairs(results) do
   line("| training step, first layer's gradInput skipped (`gradInput = nil`; floor: 8 products) | %d | %s | %s "
-    .. "| %.3f |", r.threads, ms(r.nogi_tocha), ms(r.nogi_floor), r.nogi_ratio)
+    .. "| %.3f | %s |", r.threads, ms(r.nogi_tocha), ms(r.nogi_floor), r.nogi_ratio, spread(r.nogi_spread))
 end
 for _, e in ipairs(epochs) do
-  line("| Fashion-MNIST epoch (%d images, %d steps), %.0f images/s | %d | %.0f | %.0f | %.3f |", e.images, e.steps,
+  line("| Fashion-MNIST epoch (%d images, %d steps), %.0f images/s | %d | %.0f | %.0f | %.3f | |", e.images, e.steps,
     e.images / e.seconds, e.threads, e.seconds * 1e3, e.floor * 1e3, e.seconds / e.floor)
 end
 if EPOCH > 0 and not data_ok then line("") line("(Fashion-MNIST epoch skipped: %s)", tostring(data)) end

@@ -4,14 +4,14 @@
 # heap allocations per step, and one Fashion-MNIST training epoch.
 # Prints a markdown section on stdout, progress on stderr.  Run by bench/run,
 # which sets BUILD, LUA and OPENBLAS_CORETYPE; MLP_STEPS (default 10) and
-# MLP_BLOCKS (default 15) set the steps per block and the pairs of blocks,
+# MLP_BLOCKS (default 31) set the steps per block and the pairs of blocks,
 # MLP_EPOCH=0 skips the epoch.  About a minute on a 2-core machine.
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 LUA=${LUA:-lua5.4}
 STEPS=${MLP_STEPS:-10}
-BLOCKS=${MLP_BLOCKS:-15}
+BLOCKS=${MLP_BLOCKS:-31}
 EPOCH=${MLP_EPOCH:-1}
 
 cmake --build "$BUILD" --target bench_mlp bench_mlp_alloc tocha_lua tocha_cpu -j2 >/dev/null
