@@ -208,6 +208,44 @@ describe("optim.sgd", function()
     tocha.setnumthreads(saved)
   end)
 
+  -- A parameter whose gradient stays 0 has its momentum multiplied by the
+  -- momentum every step: after ~800 steps it is subnormal, and arithmetic
+  -- on subnormals is ~7 times slower on x86 (measured 3.3 ms instead of
+  -- 0.45 ms per update of a 1.9M-parameter MLP).  The update flushes them.
+  it("flushes subnormal momentum to zero, in float and double, on 1 or 2 threads", function()
+    local saved = tocha.getnumthreads()
+    for _, threads in ipairs({ 1, 2 }) do
+      tocha.setnumthreads(threads)
+      for _, T in ipairs({ tocha.FloatTensor, tocha.DoubleTensor }) do
+        local tiny = T == tocha.FloatTensor and 1e-39 or 1e-310 -- subnormal in T
+        local n = 300001 -- split among the threads
+        local x, g = T(n):fill(1), T(n):fill(tiny)
+        local config, state = { learningRate = 0.5, momentum = 0.9, dampening = 0 }, {}
+        optim.sgd(function() return 0, g end, x, config, state)
+        local stored = T(1):fill(tiny)[1] -- tiny as T holds it
+        assert.is_true(stored > 0)
+        assert.are.equal(stored, state.dfdx[1]) -- first step: the buffer is a copy of g
+        assert.are.equal(stored, state.dfdx[n])
+        g:zero()
+        optim.sgd(function() return 0, g end, x, config, state)
+        -- 0.9 * tiny is subnormal too: flushed, where Torch7 would keep it
+        -- (valgrind does not emulate the flush: there it is kept)
+        local expected = os.getenv("TOCHA_SPEC_VALGRIND") and T(1):fill(stored):mul(0.9)[1] or 0
+        assert.are.equal(expected, state.dfdx:abs():max())
+        assert.are.equal(1, x:min())
+        -- normal values are untouched by the flush
+        local big = T == tocha.FloatTensor and 1e-30 or 1e-300
+        g:fill(big)
+        state = {}
+        optim.sgd(function() return 0, g end, x, config, state)
+        g:zero()
+        optim.sgd(function() return 0, g end, x, config, state)
+        assert.are.equal(T(1):fill(big):mul(0.9)[1], state.dfdx[7])
+      end
+    end
+    tocha.setnumthreads(saved)
+  end)
+
   it("updates strided parameters and gradients that share memory with x", function()
     local c = { learningRate = 0.1, momentum = 0.5, dampening = 0, weightDecay = 0.25, nesterov = true }
     -- strided: a column of a matrix, with a strided gradient

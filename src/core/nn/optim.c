@@ -10,6 +10,10 @@
 #include "../iter.h"
 #include "../result.h"
 #include "../simd.h"
+
+#if defined(__SSE2__)
+#include <xmmintrin.h>
+#endif
 #include "../threads.h"
 
 /* Elements per thread at least (a smaller update runs on the calling
@@ -80,6 +84,32 @@ typedef struct sgd_job {
   const sgd_args *args;
 } sgd_job;
 
+/* Momentum buffers of parameters whose gradient stays 0 (a dead unit, an
+ * input pixel that is always 0) decay by `momentum` every step and reach
+ * the subnormal range after about 800 steps at 0.9; x86 cores then take
+ * a microcode assist per operation, and the update became 7 times slower
+ * (measured: 3.3 ms instead of 0.45 ms) for the rest of the training.  So
+ * the update flushes subnormal inputs and results to zero (the SSE control
+ * register is per thread: set and restored around each piece).  Values
+ * below 1.2e-38 (float) or 2.2e-308 (double) are the only ones affected. */
+static unsigned flush_subnormals(void) {
+#if defined(__SSE2__)
+  unsigned saved = _mm_getcsr();
+  _mm_setcsr(saved | 0x8040u); /* FTZ | DAZ */
+  return saved;
+#else
+  return 0;
+#endif
+}
+
+static void restore_subnormals(unsigned saved) {
+#if defined(__SSE2__)
+  _mm_setcsr(saved);
+#else
+  (void)saved;
+#endif
+}
+
 static void sgd_piece(void *arg, int piece, int npieces) {
   const sgd_job *job = arg;
   int64_t granules = (job->n + SGD_GRANULE - 1) / SGD_GRANULE;
@@ -88,10 +118,12 @@ static void sgd_piece(void *arg, int piece, int npieces) {
   if (lo >= hi) return;
   size_t es = tocha_dtype_size(job->dtype), off = (size_t)lo * es;
   char *v = job->v ? job->v + off : NULL;
+  unsigned csr = flush_subnormals();
   if (job->dtype == TOCHA_FLOAT)
     sgd_run_float((float *)(job->x + off), (float *)(job->g + off), (float *)v, hi - lo, job->args);
   else
     sgd_run_double((double *)(job->x + off), (double *)(job->g + off), (double *)v, hi - lo, job->args);
+  restore_subnormals(csr);
 }
 
 /* Any strides, no shared elements: one fused pass on this thread. */
