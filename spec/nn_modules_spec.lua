@@ -521,6 +521,22 @@ describe("nn.View and nn.Reshape", function()
     assert.are.same({ 1, 3, 5, 2, 4, 6 }, nn.View(6):forward(x):totable())
   end)
 
+  it("View and Reshape take non-contiguous gradOutputs, and buffers follow a type change", function()
+    for _, m in ipairs({ nn.View(6), nn.Reshape(6) }) do
+      local x = tocha.DoubleTensor({ { 1, 2, 3 }, { 4, 5, 6 } })
+      m:forward(x)
+      local strided = tocha.DoubleTensor(6, 2):zero():select(2, 1) -- stride 2
+      strided:copy(tocha.DoubleTensor({ 10, 20, 30, 40, 50, 60 }))
+      assert.is_false(strided:isContiguous())
+      assert.are.same({ { 10, 20, 30 }, { 40, 50, 60 } }, m:backward(x, strided):totable())
+      -- a non-contiguous float input after a double one: a float buffer
+      m:forward(tocha.DoubleTensor({ { 1, 2 }, { 3, 4 }, { 5, 6 } }):t())
+      local y = m:forward(tocha.FloatTensor({ { 1, 2 }, { 3, 4 }, { 5, 6 } }):t())
+      assert.are.equal("tocha.FloatTensor", tocha.type(y))
+      assert.are.same({ 1, 3, 5, 2, 4, 6 }, y:totable())
+    end
+  end)
+
   it("Reshape reads a batch unless the sizes use every element", function()
     local r = nn.Reshape(3, 2)
     assert.are.same({ 3, 2 }, r:forward(tocha.Tensor(2, 3)):size():totable())

@@ -9,6 +9,23 @@ function utils.new_like(t)
   return t.new()
 end
 
+--- "2x3x4", or "empty": a tensor's shape for error messages.
+function utils.shape(t)
+  return t:dim() == 0 and "empty" or table.concat(t:size():totable(), "x")
+end
+
+--- `t` itself when it is contiguous, else a contiguous copy of it in the
+--- buffer obj[field], kept between calls (a new one when the type changes).
+function utils.contiguous(obj, field, t)
+  if t:isContiguous() then return t end
+  local buffer = obj[field]
+  if not buffer or buffer:type() ~= t:type() then
+    buffer = utils.new_like(t)
+    obj[field] = buffer
+  end
+  return buffer:resizeAs(t):copy(t)
+end
+
 --- A tensor header over the same storage geometry as `t`, but on `storage`.
 local function view_on(t, storage, template)
   local out = template or utils.new_like(t)

@@ -13,9 +13,7 @@ function Concat:__init(dimension)
   self.outputSize = {}
 end
 
-local function shape(t)
-  return t:dim() == 0 and "empty" or table.concat(t:size():totable(), "x")
-end
+local shape = require("tocha.utils").shape
 
 --- Checks child i's output `out` against the first child's and adds it to
 -- `size`, the size of the outputs joined along `dim` (shared with

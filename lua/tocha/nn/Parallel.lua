@@ -21,9 +21,7 @@ function Parallel:__init(inputDimension, outputDimension)
   self.totalOutputSize = {}
 end
 
-local function shape(t)
-  return t:dim() == 0 and "empty" or table.concat(t:size():totable(), "x")
-end
+local shape = require("tocha.utils").shape
 
 local function check_input(self, input)
   if not tocha.isTensor(input) then

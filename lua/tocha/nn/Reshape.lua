@@ -32,19 +32,13 @@ function Reshape:__init(...)
   self.batchsize = tocha.LongStorage(batchsize)
 end
 
-local function shape(t)
-  return t:dim() == 0 and "empty" or table.concat(t:size():totable(), "x")
-end
+local shape = utils.shape
 
 function Reshape:updateOutput(input)
   if not tocha.isTensor(input) then
     error(string.format("nn.Reshape: input must be a tensor, got %s", tocha.type(input)), 0)
   end
-  if not input:isContiguous() then
-    self._input = self._input or utils.new_like(input)
-    self._input:resizeAs(input):copy(input)
-    input = self._input
-  end
+  input = utils.contiguous(self, "_input", input)
   local n = input:nElement()
   local batch = self.batchMode
   if batch == nil then batch = not (n == self.nelement and input:size(1) ~= 1) end
@@ -66,12 +60,7 @@ function Reshape:updateOutput(input)
 end
 
 function Reshape:updateGradInput(input, gradOutput)
-  if not gradOutput:isContiguous() then
-    self._gradOutput = self._gradOutput or utils.new_like(gradOutput)
-    self._gradOutput:resizeAs(gradOutput):copy(gradOutput)
-    gradOutput = self._gradOutput
-  end
-  self.gradInput = gradOutput:view(input:size())
+  self.gradInput = utils.contiguous(self, "_gradOutput", gradOutput):view(input:size())
   return self.gradInput
 end
 

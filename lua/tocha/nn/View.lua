@@ -48,9 +48,7 @@ function View:setNumInputDims(numInputDims)
   return self
 end
 
-local function shape(t)
-  return t:dim() == 0 and "empty" or table.concat(t:size():totable(), "x")
-end
+local shape = utils.shape
 
 -- The batch size, or nil when the input is a single sample.
 function View:batchSize(input)
@@ -73,11 +71,7 @@ function View:updateOutput(input)
   if not tocha.isTensor(input) then
     error(string.format("nn.View: input must be a tensor, got %s", tocha.type(input)), 0)
   end
-  if not input:isContiguous() then
-    self._input = self._input or utils.new_like(input)
-    self._input:resizeAs(input):copy(input)
-    input = self._input
-  end
+  input = utils.contiguous(self, "_input", input)
   local bsz = self:batchSize(input)
   -- the output's sizes, with the batch first and -1 resolved
   local sizes = self._sizes or {}
@@ -95,12 +89,7 @@ function View:updateOutput(input)
 end
 
 function View:updateGradInput(input, gradOutput)
-  if not gradOutput:isContiguous() then
-    self._gradOutput = self._gradOutput or utils.new_like(gradOutput)
-    self._gradOutput:resizeAs(gradOutput):copy(gradOutput)
-    gradOutput = self._gradOutput
-  end
-  self.gradInput = gradOutput:view(input:size())
+  self.gradInput = utils.contiguous(self, "_gradOutput", gradOutput):view(input:size())
   return self.gradInput
 end
 
