@@ -39,7 +39,7 @@ usage: lua5.4 examples/dropout_experiment.lua [options]
   --lrdecay D       learning rate = lr / (1 + D * step) (1e-3; --full: 1e-4)
   --batch N         minibatch size (128)
   --seed N          seed of the data split, initial weights and batch order (1)
-  --threads N       BLAS threads (2)
+  --threads N       threads to compute on (2)
   --last N          the summary judges the last N epochs (5)
   --traineval N     training loss and error are measured on the first N
                     training images (10000; all when the set is smaller)

@@ -132,7 +132,7 @@ describe("nn.Dropout", function()
 
   it("draws the same mask on 1, 2 and 3 threads", function()
     local saved = tocha.getnumthreads()
-    local n = QUICK and 300001 or 1000003 -- >= 256K elements run on several threads
+    local n = QUICK and 300001 or 1000003 -- >= 128K elements run on several threads
     local x = tocha.FloatTensor(n):fill(1)
     local masks = {}
     for threads = 1, 3 do
