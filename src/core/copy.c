@@ -1,9 +1,9 @@
 /* Copies between tensors of any element types, fill, clone, contiguous. */
 #include <math.h>
 
-#include "../tocha.h"
 #include <string.h>
 
+#include "../tocha.h"
 #include "iter.h"
 #include "result.h"
 #include "simd.h"
@@ -93,8 +93,9 @@ tocha_status tocha_contiguous(tocha_tensor *out, const tocha_tensor *src) {
 #define FILL_GRANULE 1024
 
 typedef struct fill_job {
-  void *data;
+  char *data;
   double value;
+  tocha_dtype dtype;
 } fill_job;
 
 TOCHA_CLONES static void fill_float(float *p, float v, int64_t n) {
@@ -103,28 +104,24 @@ TOCHA_CLONES static void fill_float(float *p, float v, int64_t n) {
 TOCHA_CLONES static void fill_double(double *p, double v, int64_t n) {
   for (int64_t i = 0; i < n; i++) p[i] = v;
 }
-static void fill_float_range(void *arg, int64_t lo, int64_t hi) {
+static void fill_range(void *arg, int64_t lo, int64_t hi) {
   const fill_job *j = arg;
+  size_t es = tocha_dtype_size(j->dtype);
+  char *p = j->data + (size_t)lo * es;
   if (j->value == 0 && !signbit(j->value))
-    memset((float *)j->data + lo, 0, (size_t)(hi - lo) * sizeof(float));
+    memset(p, 0, (size_t)(hi - lo) * es); /* +0.0 is all bits zero in both types */
+  else if (j->dtype == TOCHA_FLOAT)
+    fill_float((float *)p, (float)j->value, hi - lo);
   else
-    fill_float((float *)j->data + lo, (float)j->value, hi - lo);
-}
-static void fill_double_range(void *arg, int64_t lo, int64_t hi) {
-  const fill_job *j = arg;
-  if (j->value == 0 && !signbit(j->value))
-    memset((double *)j->data + lo, 0, (size_t)(hi - lo) * sizeof(double));
-  else
-    fill_double((double *)j->data + lo, j->value, hi - lo);
+    fill_double((double *)p, j->value, hi - lo);
 }
 
 tocha_status tocha_fill(tocha_tensor *t, double value) {
   if (isnan(value) && (t->dtype == TOCHA_LONG || t->dtype == TOCHA_BYTE))
     return tocha_fail(TOCHA_EARG, 2, "cannot fill a %s tensor with nan", tocha_dtype_name(t->dtype));
   if ((t->dtype == TOCHA_FLOAT || t->dtype == TOCHA_DOUBLE) && tocha_tensor_is_contiguous(t)) {
-    fill_job job = {tocha_tensor_data(t), value};
-    tocha_parallel_range(tocha_tensor_nelement(t), FILL_PARALLEL_MIN, FILL_GRANULE,
-                         t->dtype == TOCHA_FLOAT ? fill_float_range : fill_double_range, &job);
+    fill_job job = {tocha_tensor_data(t), value, t->dtype};
+    tocha_parallel_range(tocha_tensor_nelement(t), FILL_PARALLEL_MIN, FILL_GRANULE, fill_range, &job);
     return TOCHA_OK;
   }
   tocha_iter it;

@@ -97,9 +97,6 @@ static tocha_status check_isa(void) {
 /* Elements per thread, at least: smaller calls run on the calling thread
  * alone (waking a worker costs some microseconds). */
 #define PARALLEL_MIN 65536
-/* Pieces per thread: threads take pieces in turn, so one slowed down by
- * other work on the machine takes fewer. */
-#define PIECES_PER_THREAD 4
 /* Outputs from this size up are written with non-temporal stores: they
  * would not stay in the core's L2 anyway, and streaming them saves reading
  * each destination line before writing it (measured on a 2-core Xeon with
@@ -110,18 +107,16 @@ static tocha_status check_isa(void) {
 typedef struct dropout_run {
   void (*kernel)(const dropout_job *);
   dropout_job whole; /* the whole call: element 0 at tile 0 */
-  size_t elsize, ntiles;
+  size_t elsize;
 } dropout_run;
 
-static void run_piece(void *arg, int k, int npieces) {
+/* Elements [lo, hi): lo is a tile boundary (the granule of the split). */
+static void run_range(void *arg, int64_t lo, int64_t hi) {
   const dropout_run *run = arg;
-  size_t t0 = run->ntiles * (size_t)k / (size_t)npieces, t1 = run->ntiles * (size_t)(k + 1) / (size_t)npieces;
-  if (t0 == t1) return;
-  size_t first = t0 * DROPOUT_TILE, last = t1 * DROPOUT_TILE;
-  if (last > run->whole.n) last = run->whole.n;
+  size_t first = (size_t)lo;
   dropout_job job = run->whole;
-  job.block0 += (uint64_t)t0 * DROPOUT_TILE_BLOCKS;
-  job.n = last - first;
+  job.block0 += (uint64_t)(first / DROPOUT_TILE) * DROPOUT_TILE_BLOCKS;
+  job.n = (size_t)hi - first;
   job.bits += first / 8;
   if (job.dst) job.dst = (char *)job.dst + first * run->elsize;
   if (job.src) job.src = (const char *)job.src + first * run->elsize;
@@ -133,19 +128,10 @@ static void run_piece(void *arg, int k, int npieces) {
  * size and alignment. */
 static void run_kernel(const dropout_isa *isa, void (*kernel)(const dropout_job *), dropout_job whole,
                        size_t elsize) {
-  dropout_run run = {kernel, whole, elsize, (whole.n + DROPOUT_TILE - 1) / DROPOUT_TILE};
+  dropout_run run = {kernel, whole, elsize};
   run.whole.stream = whole.dst != NULL && isa->stream_align > 0 && whole.n * elsize >= STREAM_MIN_BYTES &&
                      (uintptr_t)whole.dst % isa->stream_align == 0;
-  size_t threads = (size_t)tocha_get_num_threads();
-  if (threads > whole.n / PARALLEL_MIN) threads = whole.n / PARALLEL_MIN;
-  if (threads > TOCHA_POOL_MAX + 1) threads = TOCHA_POOL_MAX + 1;
-  if (threads <= 1) {
-    kernel(&run.whole);
-    return;
-  }
-  size_t pieces = threads * PIECES_PER_THREAD;
-  if (pieces > run.ntiles) pieces = run.ntiles;
-  tocha_parallel((int)threads, (int)pieces, run_piece, &run);
+  tocha_parallel_range((int64_t)whole.n, PARALLEL_MIN, DROPOUT_TILE, run_range, &run);
 }
 
 /* ---- checks and the general path ------------------------------------------ */

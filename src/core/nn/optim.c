@@ -10,11 +10,11 @@
 #include "../iter.h"
 #include "../result.h"
 #include "../simd.h"
+#include "../threads.h"
 
 #if defined(__SSE2__)
 #include <xmmintrin.h>
 #endif
-#include "../threads.h"
 
 /* Elements per thread at least (a smaller update runs on the calling
  * thread), and the granule pieces are cut at (a multiple of a cache line). */
@@ -79,7 +79,6 @@ SGD_CONTIGUOUS(double)
 
 typedef struct sgd_job {
   char *x, *g, *v; /* v: NULL without momentum */
-  int64_t n;
   tocha_dtype dtype;
   const sgd_args *args;
 } sgd_job;
@@ -110,12 +109,8 @@ static void restore_subnormals(unsigned saved) {
 #endif
 }
 
-static void sgd_piece(void *arg, int piece, int npieces) {
+static void sgd_range(void *arg, int64_t lo, int64_t hi) {
   const sgd_job *job = arg;
-  int64_t granules = (job->n + SGD_GRANULE - 1) / SGD_GRANULE;
-  int64_t lo = granules * piece / npieces * SGD_GRANULE, hi = granules * (piece + 1) / npieces * SGD_GRANULE;
-  if (hi > job->n) hi = job->n;
-  if (lo >= hi) return;
   size_t es = tocha_dtype_size(job->dtype), off = (size_t)lo * es;
   char *v = job->v ? job->v + off : NULL;
   unsigned csr = flush_subnormals();
@@ -209,14 +204,8 @@ tocha_status tocha_optim_sgd_update(tocha_tensor *x, tocha_tensor *dfdx, tocha_t
     sgd_strided(x, dfdx, buffer, &a);
     return TOCHA_OK;
   }
-  sgd_job job = {tocha_tensor_data(x), tocha_tensor_data(dfdx), buffer ? tocha_tensor_data(buffer) : NULL, n,
-                 x->dtype, &a};
-  int64_t threads = tocha_get_num_threads();
-  if (threads > n / SGD_PARALLEL_MIN) threads = n / SGD_PARALLEL_MIN;
-  if (threads > TOCHA_POOL_MAX + 1) threads = TOCHA_POOL_MAX + 1;
-  if (threads <= 1)
-    sgd_piece(&job, 0, 1);
-  else /* a few pieces per thread: one slowed down by other work takes fewer */
-    tocha_parallel((int)threads, 4 * (int)threads, sgd_piece, &job);
+  sgd_job job = {tocha_tensor_data(x), tocha_tensor_data(dfdx), buffer ? tocha_tensor_data(buffer) : NULL, x->dtype,
+                 &a};
+  tocha_parallel_range(n, SGD_PARALLEL_MIN, SGD_GRANULE, sgd_range, &job);
   return TOCHA_OK;
 }
