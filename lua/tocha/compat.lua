@@ -247,6 +247,8 @@ torch.save = forward("save")
 torch.load = forward("load")
 torch.serialize = forward("serialize")
 torch.deserialize = forward("deserialize")
+-- Torch7's format (tocha/t7.lua) and its file classes; torch.load also reads tocha's files.
+require("tocha.compat.File").install(torch)
 
 -- ---- torch.Timer --------------------------------------------------------------------
 -- Wall time ("real") from tocha.progress.clock() (1/100 s on Linux), and
