@@ -216,7 +216,7 @@ local function ascii_number(st, kind, what)
     v = tonumber(tok)
     if v == nil then v = SPECIAL[tok:lower()] end
     if v == nil then fail("corrupted file (expected %s at byte %d, found %q)", what, at, sub(tok, 1, 40)) end
-    v = v + 0.0
+    if mtype(v) == "integer" then v = (v == 0 and tok:sub(1, 1) == "-") and -0.0 or v + 0.0 end
   else
     v = tointeger(tonumber(tok))
     if v == nil or not tok:match("^[+-]?%d+$") then
@@ -911,7 +911,7 @@ function write_object(ctx, object, debugname)
   local tv = type(object)
   if tv == "number" then
     st:write_int(TYPE_NUMBER)
-    st:write_double(object + 0.0)
+    st:write_double(mtype(object) == "integer" and object + 0.0 or object)
   elseif tv == "boolean" then
     st:write_int(TYPE_BOOLEAN)
     st:write_int(object and 1 or 0)
@@ -1025,7 +1025,10 @@ function M.decode(s, fmt, opts)
   opts = opts or {}
   if #s == 0 then fail("empty file (not a Torch7 file)") end
   if fmt and fmt ~= "auto" then
-    local v = decode_as(s, fmt, opts)
+    local v, st = decode_as(s, fmt, opts)
+    local rest = st.pos < st.size
+    if fmt == "ascii" then rest = s:find("[^ \t\r\n]", st.pos + 1) ~= nil end
+    if rest then fail("corrupted file (%d bytes after the object, at byte %d)", st.size - st.pos, st.pos) end
     return v
   end
   local candidates = s:match("^[ \t\r\n]*%d") and { "ascii" } or { "binary", "b32" }
