@@ -391,6 +391,9 @@ local TORCH_NEEDS = {
   end,
 }
 TORCH_NEEDS["nn.SpatialDropout"] = TORCH_NEEDS["nn.Dropout"]
+-- tocha's Linear keeps a scratch buffer under the name Torch7's uses for a
+-- vector of ones: leave it out (Torch7 makes its own).
+TORCH_NEEDS["nn.Linear"] = function(fields) fields.addBuffer = nil end
 
 -- Missing fields come from a default instance of the class, when its
 -- constructor works without arguments; the random state is kept so that
