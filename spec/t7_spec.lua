@@ -202,9 +202,9 @@ describe("t7 hand-made files", function()
     local function one(name, sname, elems)
       return decode(header(1, name) .. I(1) .. L(3) .. L(1) .. L(1) .. header(2, sname) .. L(3) .. elems, "binary")
     end
-    assert.are.same({ -7, 0, 2 ^ 31 - 1 }, one("torch.IntTensor", "torch.IntStorage", pack("<i4i4i4", -7, 0, 2 ^ 31 - 1))
-      :totable())
-    assert.are.equal("tocha.LongTensor", one("torch.ShortTensor", "torch.ShortStorage", pack("<i2i2i2", 1, -2, 3)):type())
+    local ints = one("torch.IntTensor", "torch.IntStorage", pack("<i4i4i4", -7, 0, 2 ^ 31 - 1))
+    assert.are.same({ -7, 0, 2 ^ 31 - 1 }, ints:totable())
+    assert.are.equal("tocha.LongTensor", ints:type())
     assert.are.same({ 1, -2, 3 }, one("torch.ShortTensor", "torch.ShortStorage", pack("<i2i2i2", 1, -2, 3)):totable())
     assert.are.same({ -128, 0, 127 }, one("torch.CharTensor", "torch.CharStorage", pack("<i1i1i1", -128, 0, 127))
       :totable())
@@ -242,6 +242,40 @@ describe("t7 hand-made files", function()
     local m2 = decode(header(1, "nn.T7SpecNorm", 2) .. fields, "binary")
     assert.is_nil(m2.running_var)
     assert.is_truthy(m2.running_std)
+  end)
+
+  it("loads a network laid out as Torch7 writes it, and its forward gives W x + b", function()
+    local n = 1
+    local function idx() n = n + 1; return n end
+    local function dtensor(values, rows, cols)
+      local sz = cols and (I(2) .. L(rows) .. L(cols) .. L(cols) .. L(1)) or (I(1) .. L(rows) .. L(1))
+      local els = {}
+      for i = 1, #values do els[i] = D(values[i]) end
+      return header(idx(), "torch.DoubleTensor") .. sz .. L(1) .. header(idx(), "torch.DoubleStorage") .. L(#values)
+        .. table.concat(els)
+    end
+    local function empty() return header(idx(), "torch.DoubleTensor") .. I(0) .. L(1) .. I(0) end
+    local function field(k, v) return I(2) .. S(k) .. v end
+    local function fields(list) return I(3) .. I(idx()) .. I(#list) .. table.concat(list) end
+    local linear = header(idx(), "nn.Linear") .. fields({
+      field("weight", dtensor({ 1, 2, 3, 4, 5, 6 }, 2, 3)), field("bias", dtensor({ 0.5, -1 }, 2)),
+      field("gradWeight", dtensor({ 0, 0, 0, 0, 0, 0 }, 2, 3)), field("gradBias", dtensor({ 0, 0 }, 2)),
+      field("output", empty()), field("gradInput", empty()), field("train", I(5) .. I(1)),
+      field("_type", I(2) .. S("torch.DoubleTensor")) })
+    local relu = header(idx(), "nn.ReLU") .. fields({
+      field("threshold", I(1) .. D(0)), field("val", I(1) .. D(0)), field("inplace", I(5) .. I(0)),
+      field("output", empty()), field("gradInput", empty()), field("train", I(5) .. I(1)) })
+    local modules = I(3) .. I(idx()) .. I(2) .. I(1) .. D(1) .. linear .. I(1) .. D(2) .. relu
+    local seq = header(1, "nn.Sequential") .. fields({ field("modules", modules), field("output", empty()),
+      field("gradInput", empty()), field("train", I(5) .. I(1)) })
+    local net = decode(seq, "binary")
+    local x = tocha.DoubleTensor({ { 1, -1, 2 }, { 0, 1, 0 } })
+    local y = net:forward(x)
+    -- row 1: (1 - 2 + 6 + 0.5, 4 - 5 + 12 - 1) = (5.5, 10); row 2: (2.5, 4)
+    assert.are.same({ { 5.5, 10 }, { 2.5, 4 } }, y:totable())
+    net:zeroGradParameters()
+    net:backward(x, tocha.DoubleTensor({ { 1, 1 }, { 1, 1 } }))
+    assert.are.same({ 2, 2 }, net.modules[1].gradBias:totable())
   end)
 
   it("maps Torch7's Dropout fields", function()
@@ -303,7 +337,8 @@ describe("t7 hand-made files", function()
     assert_error("with 17 dimensions", decode, header(1, "torch.FloatTensor") .. I(17), "binary")
     assert_error("reaches past the end of its storage", decode, header(1, "torch.FloatTensor") .. I(1) .. L(3)
       .. L(1) .. L(1) .. header(2, "torch.FloatStorage") .. L(2) .. pack("<ff", 1, 2), "binary")
-    assert_error("corrupted file (a torch.FloatTensor at byte 36 with a torch.DoubleStorage)", decode, header(1, "torch.FloatTensor")
+    assert_error("corrupted file (a torch.FloatTensor at byte 36 with a torch.DoubleStorage)", decode,
+      header(1, "torch.FloatTensor")
       .. I(1) .. L(1) .. L(1) .. L(1) .. header(2, "torch.DoubleStorage") .. L(1) .. D(1), "binary")
     assert_error("nil table key", decode, I(3) .. I(1) .. I(1) .. I(0) .. I(0), "binary")
     local deep = string.rep(I(3) .. I(1) .. I(1) .. I(1) .. D(1), 1100) -- references stop nothing here

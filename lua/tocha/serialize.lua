@@ -1,6 +1,13 @@
 --[=[
-tocha.save(path, obj [, "binary"]) / tocha.load(path [, "binary"]) and
-tocha.serialize(obj [, "binary"]) -> string / tocha.deserialize(string [, "binary"]).
+tocha.save(path, obj [, format]) / tocha.load(path [, format | options]) and
+tocha.serialize(obj [, format]) -> string / tocha.deserialize(string [, format | options]).
+
+format: nil or "binary" is tocha's own format below (on loading, a file
+without its magic number is read as a Torch7 file); "t7" (Torch7 binary,
+8-byte longs; on loading: binary, 'b32' or ascii, detected), "ascii",
+"b32" (4-byte longs) and "b64" are Torch7's format (tocha/t7.lua).
+options = {format = ..., functions = "error" | "stub" | "load"} for
+loading: what to do with saved functions (tocha/t7.lua).
 
 What can be saved: nil (as the whole object only), booleans, numbers (the
 integer / float subtype is kept, floats bit for bit: nan, inf, -0.0),

@@ -520,7 +520,11 @@ local function read_tensor(ctx, elem, classname, depth)
   for d = 1, nd do
     if sizes[d] < 0 then fail("corrupted file (%s size %d at byte %d)", classname, sizes[d], at) end
     if strides[d] < 0 then fail("corrupted file (%s stride %d at byte %d)", classname, strides[d], at) end
-    if sizes[d] == 0 then n = 0 elseif n > 0 then n = (n > (math.maxinteger // 16) // sizes[d]) and -1 or n * sizes[d] end
+    if sizes[d] == 0 then
+      n = 0
+    elseif n > 0 then
+      n = (n > (math.maxinteger // 16) // sizes[d]) and -1 or n * sizes[d]
+    end
     if n < 0 then fail("corrupted file (%s at byte %d has too many elements)", classname, at) end
   end
   ctx.path[depth + 1] = "storage"
@@ -669,7 +673,9 @@ end
 -- Reads one object; want = "storage" lets a storage record through raw.
 function read_object(ctx, depth, want)
   local st = ctx.st
-  if depth > MAX_DEPTH then fail("corrupted file (objects nest deeper than %d levels at byte %d)", MAX_DEPTH, st.pos) end
+  if depth > MAX_DEPTH then
+    fail("corrupted file (objects nest deeper than %d levels at byte %d)", MAX_DEPTH, st.pos)
+  end
   local at = st.pos
   local tag = st:read_int("object type")
   if tag == TYPE_NIL then

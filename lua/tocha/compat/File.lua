@@ -242,7 +242,9 @@ end
 
 function File:writeString(s)
   local st = check_write(self, "writeString")
-  if type(s) ~= "string" then error(format("bad argument #1 to 'writeString' (string expected, got %s)", type(s)), 2) end
+  if type(s) ~= "string" then
+    error(format("bad argument #1 to 'writeString' (string expected, got %s)", type(s)), 2)
+  end
   st:put(s)
   return #s
 end
@@ -420,7 +422,9 @@ end
 
 --- torch.save(path, obj [, 'binary' | 'ascii' [, referenced]]): Torch7's format.
 function M.save(path, obj, mode, referenced)
-  if type(path) ~= "string" then error(format("bad argument #1 to 'save' (file name expected, got %s)", type(path)), 2) end
+  if type(path) ~= "string" then
+    error(format("bad argument #1 to 'save' (file name expected, got %s)", type(path)), 2)
+  end
   check_mode(mode, "save", 3, false)
   check_referenced(referenced, "save", 4)
   local s
@@ -439,7 +443,9 @@ end
 --- (mode nil: binary with 8- or 4-byte longs, or ascii, detected), or a
 --- file in tocha's own format.  options.functions: "error" | "stub" | "load".
 function M.load(path, mode, referenced, options)
-  if type(path) ~= "string" then error(format("bad argument #1 to 'load' (file name expected, got %s)", type(path)), 2) end
+  if type(path) ~= "string" then
+    error(format("bad argument #1 to 'load' (file name expected, got %s)", type(path)), 2)
+  end
   if type(mode) == "table" and options == nil then mode, options = nil, mode end
   check_mode(mode, "load", 2, true)
   check_referenced(referenced, "load", 3)
@@ -465,7 +471,9 @@ end
 
 --- torch.deserialize(s [, mode [, options]]).
 function M.deserialize(s, mode, options)
-  if type(s) ~= "string" then error(format("bad argument #1 to 'deserialize' (string expected, got %s)", type(s)), 2) end
+  if type(s) ~= "string" then
+    error(format("bad argument #1 to 'deserialize' (string expected, got %s)", type(s)), 2)
+  end
   check_mode(mode, "deserialize", 2, true)
   options = options or {}
   return t7.protect("torch.deserialize: ", t7.decode, s, mode or "binary", { functions = options.functions })
