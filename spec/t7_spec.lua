@@ -304,6 +304,17 @@ describe("t7 hand-made files", function()
     assert_error("tocha.nn has no NoSuchThing", decode, mine, "binary")
   end)
 
+  it("keeps tocha generators (tocha only) and refuses Torch7's", function()
+    local g = tocha.Generator()
+    tocha.manualSeed(g, 77)
+    tocha.uniform(g)
+    local back = decode(t7.encode({ g, g }, "binary"), "binary")
+    assert.are.equal(back[1], back[2])
+    assert.are.equal(tocha.uniform(g), tocha.uniform(back[1]))
+    assert_error("a torch.Generator at obj (byte 4) written by Torch7", decode,
+      header(1, "torch.Generator") .. string.rep("\1", 64), "binary")
+  end)
+
   it("refuses LuaJIT functions clearly, or gives stubs", function()
     local f = I(3) .. I(1) .. I(1) .. I(2) .. S("hook")
       .. I(8) .. I(2) .. S("\27LJ\2 bytecode") .. I(3) .. I(3) .. I(0)

@@ -654,6 +654,21 @@ local function read_torch(ctx, index, depth)
     if not ctx.force then ctx.objects[index] = t end
     return t
   end
+  if name == "torch.Generator" then
+    local save = st.pos
+    local tag = st:read_int("generator state")
+    st.pos = save
+    local state = tag == TYPE_TABLE and read_object(ctx, depth + 1)
+    local philox = type(state) == "table" and state.tocha_philox
+    if type(philox) ~= "table" or math.type(philox[1]) ~= "integer" or math.type(philox[2]) ~= "integer" then
+      fail("a torch.Generator at %s (byte %d) written by Torch7: its Mersenne Twister state cannot be used by tocha "
+        .. "(tocha's generators are Philox); make a new torch.Generator and seed it", render(ctx.path, depth), at)
+    end
+    local g = core.Generator()
+    g:setState(philox)
+    if not ctx.force then ctx.objects[index] = g end
+    return g
+  end
   local cls = find_class(name)
   if not cls then
     fail("unknown class '%s' at %s (byte %d): %s", (name:gsub("[^%w_.]", "?")), render(ctx.path, depth), at,
@@ -773,8 +788,14 @@ local function stack_text(stack)
   return table.concat(parts, ".")
 end
 
+local function is_generator(v)
+  local mt = getmetatable(v)
+  return type(v) == "userdata" and type(mt) == "table" and rawget(mt, "__name") == "tocha.Generator"
+end
+
 local function writable(v)
   local tv = type(v)
+  if is_generator(v) then return true end
   if tv == "nil" or tv == "number" or tv == "string" or tv == "boolean" or tv == "table" then return true end
   if core.isTensor(v) or storage_element(v) then return true end
   if tv == "function" then return (pcall(string.dump, v)) end
@@ -932,6 +953,17 @@ function write_object(ctx, object, debugname)
     write_tensor(ctx, object, sobject)
   elseif storage_element(object) then
     write_storage(ctx, object, storage_element(object))
+  elseif is_generator(object) then
+    -- tocha only: Torch7's generators kept a Mersenne Twister state.
+    local index, seen = lookup(ctx, sobject)
+    if seen then
+      st:write_int(TYPE_TORCH)
+      st:write_int(index)
+    else
+      ctx.anchors[#ctx.anchors + 1] = sobject
+      write_header(ctx, index, "torch.Generator", 1)
+      write_object(ctx, { tocha_philox = object:getState() }, "torch.Generator")
+    end
   elseif tv == "table" then
     local name, cls = class_name_of(object)
     local mt = getmetatable(object)
