@@ -395,9 +395,9 @@ TORCH_NEEDS["nn.SpatialDropout"] = TORCH_NEEDS["nn.Dropout"]
 -- vector of ones: leave it out (Torch7 makes its own).
 TORCH_NEEDS["nn.Linear"] = function(fields) fields.addBuffer = nil end
 
--- Missing fields come from a default instance of the class, when its
--- constructor works without arguments; the random state is kept so that
--- loading draws nothing.
+-- Missing fields of nn.* objects come from a default instance of the
+-- class, when its constructor works without arguments; the random state is
+-- kept so that loading draws nothing.
 local function default_instance(cls)
   local tocha = tocha_lib()
   local state = tocha and tocha.getRNGState and tocha.getRNGState()
@@ -420,7 +420,8 @@ local function adapt_loaded(obj, cls, name, version)
     obj.running_var = std:clone():pow(-2):add(-eps)
     obj.running_std = nil
   end
-  local template = default_instance(cls)
+  -- Only nn modules and criterions: other constructors may do more than fill fields.
+  local template = name:match("^nn%.") and default_instance(cls)
   if template then
     for k, v in pairs(template) do
       if rawget(obj, k) == nil then rawset(obj, k, v) end
