@@ -372,6 +372,8 @@ local FIELD_RENAMES_OUT = { stochasticInference = "stochastic_inference" }
 -- Fields of a tocha class that derive from others (for classes whose
 -- constructor needs arguments, so no default instance can be made).
 local DERIVED = {
+  ["nn.Concat"] = function(obj) if obj.outputSize == nil then obj.outputSize = {} end end,
+  ["nn.Parallel"] = function(obj) if obj.totalOutputSize == nil then obj.totalOutputSize = {} end end,
   ["nn.View"] = function(obj)
     if obj.inferred == nil and type(obj.size) == "table" then
       local inferred = false
@@ -394,6 +396,21 @@ TORCH_NEEDS["nn.SpatialDropout"] = TORCH_NEEDS["nn.Dropout"]
 -- tocha's Linear keeps a scratch buffer under the name Torch7's uses for a
 -- vector of ones: leave it out (Torch7 makes its own).
 TORCH_NEEDS["nn.Linear"] = function(fields) fields.addBuffer = nil end
+-- Torch7's ReLU is a Threshold at 0.
+TORCH_NEEDS["nn.ReLU"] = function(fields)
+  if fields.threshold == nil then fields.threshold, fields.val = 0, 0 end
+end
+-- Torch7's Concat sizes its output in a LongStorage `size` (newer versions
+-- make `outputSize` themselves); Parallel makes its `totalOutputSize`.
+TORCH_NEEDS["nn.Concat"] = function(fields)
+  fields.outputSize = nil
+  if fields.size == nil then fields.size = setmetatable({}, size_metatable) end
+end
+TORCH_NEEDS["nn.Parallel"] = function(fields) fields.totalOutputSize = nil end
+TORCH_NEEDS["nn.ClassNLLCriterion"] = function(fields)
+  if fields.output_tensor == nil then fields.output_tensor = core.DoubleTensor(1):zero() end
+  if fields.total_weight_tensor == nil then fields.total_weight_tensor = core.DoubleTensor(1):fill(1) end
+end
 
 -- Missing fields of nn.* objects come from a default instance of the
 -- class, when its constructor works without arguments; the random state is
