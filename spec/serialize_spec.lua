@@ -383,11 +383,15 @@ describe("serialize: files", function()
     os.remove(path)
   end)
 
-  it("rejects the ascii format and other format arguments", function()
-    assert_error("bad argument #3 to 'save' (the 'ascii' format is not supported", tocha.save, "x", {}, "ascii")
-    assert_error("bad argument #2 to 'load' (the 'ascii' format is not supported", tocha.load, "x", "ascii")
-    assert_error("bad argument #2 to 'serialize' ('binary' expected, got \"b64\")", tocha.serialize, {}, "b64")
-    assert_error("bad argument #2 to 'deserialize' ('binary' expected, got number)", tocha.deserialize, "", 1)
+  it("rejects unknown format arguments", function()
+    assert_error("bad argument #3 to 'save' ('binary', 't7', 'ascii', 'b32' or 'b64' expected, got \"text\")",
+      tocha.save, "x", {}, "text")
+    assert_error("bad argument #2 to 'load' ('binary', 't7', 'ascii', 'b32' or 'b64' expected, got \"b16\")",
+      tocha.load, "x", "b16")
+    assert_error("bad argument #2 to 'serialize' ('binary', 't7', 'ascii', 'b32' or 'b64' expected, got \"b16\")",
+      tocha.serialize, {}, "b16")
+    assert_error("bad argument #2 to 'deserialize' ('binary', 't7', 'ascii', 'b32' or 'b64' expected, got number)",
+      tocha.deserialize, "", 1)
     assert_error("bad argument #1 to 'save' (file name expected, got nil)", tocha.save, nil, {})
     assert_error("bad argument #1 to 'deserialize' (string expected, got table)", tocha.deserialize, {})
     assert_error("bad argument #4 to 'save' (only referenced = true", tocha.save, "x", {}, "binary", false)

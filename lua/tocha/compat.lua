@@ -146,7 +146,7 @@ end
 -- of failing; only a different parent is an error.
 function torch.class(name, parent_name, module)
   if type(parent_name) == "table" and module == nil then parent_name, module = nil, parent_name end
-  if type(name) ~= "string" or not name:match("^[%w_]+[%w_.]*$") or name:match("%.$") then
+  if type(name) ~= "string" or not name:match("^[%w_][%w_.%-]*$") or name:match("%.$") then
     error(string.format("bad argument #1 to 'class' (class name expected, got %s)",
       type(name) == "string" and ("'" .. name .. "'") or type(name)), 2)
   end
@@ -247,6 +247,8 @@ torch.save = forward("save")
 torch.load = forward("load")
 torch.serialize = forward("serialize")
 torch.deserialize = forward("deserialize")
+-- Torch7's format (tocha/t7.lua) and its file classes; torch.load also reads tocha's files.
+require("tocha.compat.File").install(torch)
 
 -- ---- torch.Timer --------------------------------------------------------------------
 -- Wall time ("real") from tocha.progress.clock() (1/100 s on Linux), and

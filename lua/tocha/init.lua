@@ -103,5 +103,6 @@ setmetatable(tocha, {
 local serialize = require "tocha.serialize"
 tocha.save, tocha.load = serialize.save, serialize.load
 tocha.serialize, tocha.deserialize = serialize.serialize, serialize.deserialize
+tocha._is_tocha_format = serialize.is_tocha_format
 
 return tocha

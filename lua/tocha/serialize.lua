@@ -1,6 +1,13 @@
 --[=[
-tocha.save(path, obj [, "binary"]) / tocha.load(path [, "binary"]) and
-tocha.serialize(obj [, "binary"]) -> string / tocha.deserialize(string [, "binary"]).
+tocha.save(path, obj [, format]) / tocha.load(path [, format | options]) and
+tocha.serialize(obj [, format]) -> string / tocha.deserialize(string [, format | options]).
+
+format: nil or "binary" is tocha's own format below (on loading, a file
+without its magic number is read as a Torch7 file); "t7" (Torch7 binary,
+8-byte longs; on loading: binary, 'b32' or ascii, detected), "ascii",
+"b32" (4-byte longs) and "b64" are Torch7's format (tocha/t7.lua).
+options = {format = ..., functions = "error" | "stub" | "load"} for
+loading: what to do with saved functions (tocha/t7.lua).
 
 What can be saved: nil (as the whole object only), booleans, numbers (the
 integer / float subtype is kept, floats bit for bit: nan, inf, -0.0),
@@ -139,14 +146,29 @@ end
 
 -- ---- arguments -----------------------------------------------------------------
 
+-- Formats: nil / "binary" (tocha's own; loading detects Torch7 files too),
+-- and Torch7's (tocha/t7.lua): "t7" (binary, 8-byte longs; on loading:
+-- detected), "ascii", "b32" (4-byte longs), "b64".
+local T7_FORMATS = { t7 = "binary", ascii = "ascii", b32 = "b32", b64 = "binary" }
+
+-- The format name, and the options table when one was given instead.
 local function check_format(fmt, fname, arg)
-  if fmt == nil or fmt == "binary" then return end
-  if fmt == "ascii" then
-    error(format("bad argument #%d to '%s' (the 'ascii' format is not supported: tocha writes binary files only)",
-      arg, fname), 3)
-  end
-  error(format("bad argument #%d to '%s' ('binary' expected, got %s)", arg, fname,
+  local opts
+  if type(fmt) == "table" then opts, fmt = fmt, fmt.format end
+  if fmt == nil or fmt == "binary" or T7_FORMATS[fmt] then return fmt, opts or {} end
+  error(format("bad argument #%d to '%s' ('binary', 't7', 'ascii', 'b32' or 'b64' expected, got %s)", arg, fname,
     type(fmt) == "string" and format("%q", fmt) or type(fmt)), 3)
+end
+
+local t7_module
+local function t7()
+  t7_module = t7_module or require "tocha.t7"
+  return t7_module
+end
+
+--- Does s start like a file in tocha's own format?
+function M.is_tocha_format(s)
+  return type(s) == "string" and #s > 0 and sub(s, 1, #MAGIC) == sub(MAGIC, 1, #s)
 end
 
 local function check_referenced(referenced, fname, arg)
@@ -658,8 +680,29 @@ end
 
 --- tocha.serialize(obj [, "binary"]) -> the bytes tocha.save would write.
 function M.serialize(obj, fmt)
-  check_format(fmt, "serialize", 2)
+  fmt = check_format(fmt, "serialize", 2)
+  if T7_FORMATS[fmt] then
+    local ok, s = pcall(t7().encode, obj, T7_FORMATS[fmt])
+    if not ok then error("tocha.serialize: " .. tostring(s), 2) end
+    return s
+  end
   return table.concat(encode(obj, "tocha.serialize: "))
+end
+
+-- s in tocha's format, or else in Torch7's.
+local function decode_any(s, fmt, opts, prefix)
+  if T7_FORMATS[fmt] or not M.is_tocha_format(s) then
+    local t7fmt = (fmt == nil or fmt == "binary" or fmt == "t7") and "auto" or T7_FORMATS[fmt]
+    if #s == 0 then error(prefix .. "empty file (not a tocha file)", 0) end
+    if T7_FORMATS[fmt] then return t7().protect(prefix, t7().decode, s, t7fmt, opts) end
+    local ok, v = pcall(t7().decode, s, t7fmt, opts)
+    if ok then return v end
+    if getmetatable(v) == t7().ReadError then
+      error(prefix .. "not a tocha file; read as a Torch7 file: " .. v.message, 0)
+    end
+    error(prefix .. tostring(v), 0)
+  end
+  return decode(s, prefix)
 end
 
 --- tocha.deserialize(s [, "binary"]) -> the object serialized into s.
@@ -667,8 +710,9 @@ function M.deserialize(s, fmt)
   if type(s) ~= "string" then
     error(format("bad argument #1 to 'deserialize' (string expected, got %s)", type(s)), 2)
   end
-  check_format(fmt, "deserialize", 2)
-  return decode(s, "tocha.deserialize: ")
+  local opts
+  fmt, opts = check_format(fmt, "deserialize", 2)
+  return decode_any(s, fmt, opts, "tocha.deserialize: ")
 end
 
 local temp_counter = 0
@@ -698,9 +742,16 @@ end
 --- to path and renames it over path, so a failed save leaves path as it was.
 function M.save(path, obj, fmt, referenced)
   check_path(path, "save")
-  check_format(fmt, "save", 3)
+  fmt = check_format(fmt, "save", 3)
   check_referenced(referenced, "save", 4)
-  local parts = encode(obj, "tocha.save: ")
+  local parts
+  if T7_FORMATS[fmt] then
+    local ok, s = pcall(t7().encode, obj, T7_FORMATS[fmt])
+    if not ok then error("tocha.save: " .. tostring(s), 2) end
+    parts = { s }
+  else
+    parts = encode(obj, "tocha.save: ")
+  end
   local tmp = temp_name(path)
   if not tmp then error(format("tocha.save: %s: cannot find a free temporary file name next to it", path), 0) end
   local f, err = io.open(tmp, "wb")
@@ -728,14 +779,15 @@ end
 --- tocha.load(path [, "binary"]) -> the object saved in path.
 function M.load(path, fmt, referenced)
   check_path(path, "load")
-  check_format(fmt, "load", 2)
+  local opts
+  fmt, opts = check_format(fmt, "load", 2)
   check_referenced(referenced, "load", 3)
   local f, err = io.open(path, "rb")
   if not f then error("tocha.load: " .. tostring(err), 0) end
   local s, rerr = f:read("a")
   f:close()
   if not s then error(format("tocha.load: %s: %s", path, tostring(rerr)), 0) end
-  return decode(s, "tocha.load: " .. path .. ": ")
+  return decode_any(s, fmt, opts, "tocha.load: " .. path .. ": ")
 end
 
 return M
