@@ -1,0 +1,298 @@
+/*
+ * Sorting and order statistics along a dimension: sort, topk, kthvalue,
+ * median, mode (see tocha_tensorlib.h for the contract).
+ *
+ * Every lane (the elements along `dim` for one position of the other
+ * dimensions) is gathered into an array of order-preserving unsigned keys
+ * with the positions 0..n-1 beside them, sorted stably, and the results
+ * are read back from the input through the sorted positions.
+ *
+ * Keys: a float's bits with the sign flipped (positive numbers) or all
+ * bits flipped (negative numbers) compare as unsigned integers in the
+ * order of the numbers; -0 is made +0 (they are equal) and every NaN the
+ * one largest key, so NaNs sort after +inf, in their original order.
+ * Long: the sign bit flipped.  Byte: the value.  Descending order uses the
+ * complemented key, which keeps equal elements in their original order.
+ *
+ * The sort is a least-significant-digit radix sort, 8 bits a pass, one
+ * histogram pass for all digits, and passes whose digit is the same for
+ * every element skipped (Byte keys and small ranges cost one or two
+ * passes); lanes of up to 32 elements use insertion sort.  Both are stable.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../tocha.h"
+#include "iter.h"
+#include "result.h"
+
+enum { O_SORT, O_TOPK, O_KTH, O_MODE };
+
+#define SMALL_LANE 32
+
+/* ---- keys ------------------------------------------------------------------------ */
+
+static inline uint32_t key_float(float v) {
+  uint32_t u;
+  if (v != v) return 0xFFFFFFFFu; /* NaN: above +inf (0xFF800000 after the flip) */
+  if (v == 0) v = 0;              /* -0 -> +0 */
+  memcpy(&u, &v, sizeof u);
+  return (u & 0x80000000u) ? ~u : (u ^ 0x80000000u);
+}
+
+static inline uint64_t key_double(double v) {
+  uint64_t u;
+  if (v != v) return UINT64_MAX;
+  if (v == 0) v = 0;
+  memcpy(&u, &v, sizeof u);
+  return (u & 0x8000000000000000ull) ? ~u : (u ^ 0x8000000000000000ull);
+}
+
+static inline uint64_t key_long(int64_t v) { return (uint64_t)v ^ 0x8000000000000000ull; }
+static inline uint32_t key_byte(uint8_t v) { return v; }
+
+/* ---- stable sorts of (key, position) pairs ------------------------------------------ */
+
+#define DEFINE_SORT(K, NAME)                                                             \
+  static void insertion_##NAME(K *key, int64_t *pos, int64_t n) {                        \
+    for (int64_t i = 1; i < n; i++) {                                                    \
+      K k = key[i];                                                                      \
+      int64_t p = pos[i], j = i;                                                         \
+      while (j > 0 && key[j - 1] > k) {                                                  \
+        key[j] = key[j - 1];                                                             \
+        pos[j] = pos[j - 1];                                                             \
+        j--;                                                                             \
+      }                                                                                  \
+      key[j] = k;                                                                        \
+      pos[j] = p;                                                                        \
+    }                                                                                    \
+  }                                                                                      \
+  /* Sorts key/pos (n pairs) using key2/pos2 as scratch; the result ends in key/pos. */  \
+  static void radix_##NAME(K *key, int64_t *pos, K *key2, int64_t *pos2, int64_t n) {    \
+    enum { NB = (int)sizeof(K) };                                                        \
+    if (n <= SMALL_LANE) {                                                               \
+      insertion_##NAME(key, pos, n);                                                     \
+      return;                                                                            \
+    }                                                                                    \
+    int64_t count[NB][256];                                                              \
+    memset(count, 0, sizeof count);                                                      \
+    for (int64_t i = 0; i < n; i++) {                                                    \
+      K k = key[i];                                                                      \
+      for (int b = 0; b < NB; b++) count[b][(k >> (8 * b)) & 0xFF]++;                    \
+    }                                                                                    \
+    K *src = key, *dst = key2;                                                           \
+    int64_t *psrc = pos, *pdst = pos2;                                                   \
+    for (int b = 0; b < NB; b++) {                                                       \
+      if (count[b][(src[0] >> (8 * b)) & 0xFF] == n) continue; /* one digit for all */   \
+      int64_t start[256], sum = 0;                                                       \
+      for (int d = 0; d < 256; d++) {                                                    \
+        start[d] = sum;                                                                  \
+        sum += count[b][d];                                                              \
+      }                                                                                  \
+      for (int64_t i = 0; i < n; i++) {                                                  \
+        int64_t at = start[(src[i] >> (8 * b)) & 0xFF]++;                                \
+        dst[at] = src[i];                                                                \
+        pdst[at] = psrc[i];                                                              \
+      }                                                                                  \
+      K *t = src; src = dst; dst = t;                                                    \
+      int64_t *pt = psrc; psrc = pdst; pdst = pt;                                        \
+    }                                                                                    \
+    if (src != key) {                                                                    \
+      memcpy(key, src, sizeof(K) * (size_t)n);                                           \
+      memcpy(pos, psrc, sizeof(int64_t) * (size_t)n);                                    \
+    }                                                                                    \
+  }
+
+DEFINE_SORT(uint32_t, u32)
+DEFINE_SORT(uint64_t, u64)
+
+/* ---- lanes ------------------------------------------------------------------------- */
+
+typedef struct order_job {
+  const char *name;
+  int op;
+  int64_t n;    /* lane length */
+  int64_t m;    /* results per lane along dim */
+  int64_t k;    /* topk: count; kthvalue: rank (1-based) */
+  int desc;     /* sort/topk: descending (largest first) */
+  void *key, *key2;
+  int64_t *pos, *pos2;
+} order_job;
+
+/* One lane of type T with key type K: x (n elements, stride xs) into values
+ * (stride vs) and positions (stride is). */
+#define DEFINE_LANE(T, N, K, KN, KEYFN)                                                     \
+  static void lane_##N(const order_job *j, const T *x, int64_t xs, T *v, int64_t vs,        \
+                       int64_t *ix, int64_t is) {                                           \
+    K *key = (K *)j->key;                                                                   \
+    int64_t *pos = j->pos, n = j->n;                                                        \
+    K flip = j->desc ? (K)~(K)0 : 0;                                                        \
+    for (int64_t i = 0; i < n; i++) {                                                       \
+      key[i] = KEYFN(x[i * xs]) ^ flip;                                                     \
+      pos[i] = i;                                                                           \
+    }                                                                                       \
+    radix_##KN(key, pos, (K *)j->key2, j->pos2, n);                                         \
+    if (j->op == O_SORT || j->op == O_TOPK) {                                               \
+      for (int64_t i = 0; i < j->m; i++) {                                                  \
+        v[i * vs] = x[pos[i] * xs];                                                         \
+        ix[i * is] = pos[i];                                                                \
+      }                                                                                     \
+    } else if (j->op == O_KTH) {                                                            \
+      *v = x[pos[j->k - 1] * xs];                                                           \
+      *ix = pos[j->k - 1];                                                                  \
+    } else { /* mode: the longest run of equal keys, the smallest value on ties; */         \
+      /* its position is that of its last element (Torch7's). */                            \
+      int64_t best = 0, best_len = 0, run = 0;                                              \
+      for (int64_t i = 0; i < n; i++) {                                                     \
+        run++;                                                                              \
+        if (i == n - 1 || key[i] != key[i + 1]) {                                           \
+          if (run > best_len) {                                                             \
+            best_len = run;                                                                 \
+            best = i;                                                                       \
+          }                                                                                 \
+          run = 0;                                                                          \
+        }                                                                                   \
+      }                                                                                     \
+      *v = x[pos[best] * xs];                                                               \
+      *ix = pos[best];                                                                      \
+    }                                                                                       \
+  }
+
+DEFINE_LANE(float, f, uint32_t, u32, key_float)
+DEFINE_LANE(double, d, uint64_t, u64, key_double)
+DEFINE_LANE(int64_t, l, uint64_t, u64, key_long)
+DEFINE_LANE(uint8_t, b, uint32_t, u32, key_byte)
+
+/* ---- the driver ----------------------------------------------------------------------- */
+
+static tocha_status order_dim(tocha_tensor *values, tocha_tensor *indices, const tocha_tensor *x, int dim,
+                              order_job *j) {
+  const char *name = j->name;
+  if (x->dtype < 0 || x->dtype >= TOCHA_NTYPES)
+    return tocha_fail(TOCHA_ETYPE, 1, "%s: unknown element type %d", name, (int)x->dtype);
+  if (values->dtype != x->dtype)
+    return tocha_fail(TOCHA_ETYPE, 0, "%s: values must be a %s tensor like the input, got %s", name,
+                      tocha_dtype_name(x->dtype), tocha_dtype_name(values->dtype));
+  if (indices->dtype != TOCHA_LONG)
+    return tocha_fail(TOCHA_ETYPE, 0, "%s: indices must be a Long tensor, got %s", name,
+                      tocha_dtype_name(indices->dtype));
+  if (values == indices || (values->storage && values->storage == indices->storage))
+    return tocha_fail(TOCHA_EARG, 0, "%s: values and indices must be different tensors with separate storages",
+                      name);
+  if (x->ndim == 0) {
+    if (j->op == O_SORT) { /* nothing to sort */
+      tocha_status st = tocha_tensor_resize(values, 0, NULL);
+      return st ? st : tocha_tensor_resize(indices, 0, NULL);
+    }
+    return tocha_fail(TOCHA_EARG, 1, "%s of an empty tensor", name);
+  }
+  if (dim < 0 || dim >= x->ndim)
+    return tocha_fail(TOCHA_EARG, 2, "%s: dimension %d out of range 0..%d for a %dD tensor", name, dim,
+                      x->ndim - 1, x->ndim);
+  int64_t n = x->size[dim];
+  j->n = n;
+  if (j->op == O_SORT) j->m = n;
+  else if (j->op == O_TOPK) {
+    if (j->k < 0 || j->k > n)
+      return tocha_fail(TOCHA_EARG, 3, "topk: k = %lld out of range 0..%lld (the size of dimension %d)",
+                        (long long)j->k, (long long)n, dim);
+    j->m = j->k;
+  } else {
+    if (n == 0) return tocha_fail(TOCHA_EARG, 2, "%s over a dimension of size 0", name);
+    if (j->op == O_KTH && (j->k < 1 || j->k > n))
+      return tocha_fail(TOCHA_EARG, 3, "%s: k = %lld out of range 1..%lld (the size of dimension %d)",
+                        name, (long long)j->k, (long long)n, dim);
+    j->m = 1;
+  }
+  int64_t size[TOCHA_MAX_DIMS];
+  memcpy(size, x->size, sizeof(int64_t) * (size_t)x->ndim);
+  size[dim] = j->m;
+  int64_t lanes = 1, elements = 1;
+  for (int d = 0; d < x->ndim; d++) {
+    elements *= size[d];
+    if (d != dim) lanes *= x->size[d];
+  }
+  int result_ndim = x->ndim;
+  if (elements == 0) result_ndim = 0; /* Torch7: no elements, no dimensions */
+  /* scratch: two key arrays and two position arrays of n entries */
+  size_t ksize = (x->dtype == TOCHA_FLOAT || x->dtype == TOCHA_BYTE) ? 4 : 8;
+  if ((uint64_t)n > SIZE_MAX / (2 * (ksize + 8)))
+    return tocha_fail(TOCHA_EOVERFLOW, 1, "%s: a lane of %lld elements is too long", name, (long long)n);
+  tocha_result ov, oi;
+  tocha_status st = tocha_result_begin(&ov, values, result_ndim, size, 0, (const tocha_tensor *const[]){x}, 1);
+  if (st) {
+    tocha_result_end(&ov, st);
+    return st;
+  }
+  st = tocha_result_begin(&oi, indices, result_ndim, size, 0, (const tocha_tensor *const[]){x}, 1);
+  if (st || elements == 0 || lanes == 0) {
+    tocha_result_end(&ov, st);
+    return tocha_result_end(&oi, st);
+  }
+  char *scratch = malloc((size_t)n * 2 * (ksize + 8) + 1);
+  if (!scratch) {
+    st = tocha_fail(TOCHA_ENOMEM, 0, "%s: out of memory for a lane of %lld elements", name, (long long)n);
+    tocha_result_end(&ov, st);
+    return tocha_result_end(&oi, st);
+  }
+  j->pos = (int64_t *)scratch;
+  j->pos2 = j->pos + n;
+  j->key = scratch + (size_t)n * 16;
+  j->key2 = scratch + (size_t)n * (16 + ksize);
+  /* lane starts: the three tensors with `dim` cut to one element */
+  tocha_tensor vs = *ov.dst, is = *oi.dst, xs = *x;
+  vs.size[dim] = is.size[dim] = xs.size[dim] = 1;
+  int64_t vstride = ov.dst->stride[dim], istride = oi.dst->stride[dim], xstride = x->stride[dim];
+  tocha_iter it;
+  tocha_iter_init(&it, 3, (const tocha_tensor *[]){&vs, &is, &xs});
+#define ORDER_WALK(T, N)                                                                       \
+  while (tocha_iter_next(&it)) {                                                               \
+    T *vp = (T *)it.ptr[0];                                                                    \
+    int64_t *ip = (int64_t *)it.ptr[1];                                                        \
+    const T *xp = (const T *)it.ptr[2];                                                        \
+    for (int64_t r = 0; r < it.inner_n; r++)                                                   \
+      lane_##N(j, xp + r * it.inner_stride[2], xstride, vp + r * it.inner_stride[0], vstride,  \
+               ip + r * it.inner_stride[1], istride);                                          \
+  }
+  switch (x->dtype) {
+    case TOCHA_FLOAT: ORDER_WALK(float, f) break;
+    case TOCHA_DOUBLE: ORDER_WALK(double, d) break;
+    case TOCHA_LONG: ORDER_WALK(int64_t, l) break;
+    case TOCHA_BYTE: ORDER_WALK(uint8_t, b) break;
+    default: break;
+  }
+#undef ORDER_WALK
+  free(scratch);
+  st = tocha_result_end(&ov, TOCHA_OK);
+  tocha_status st2 = tocha_result_end(&oi, TOCHA_OK);
+  return st ? st : st2;
+}
+
+tocha_status tocha_sort(tocha_tensor *values, tocha_tensor *indices, const tocha_tensor *x, int dim, int descending) {
+  order_job j = {.name = "sort", .op = O_SORT, .desc = descending != 0};
+  return order_dim(values, indices, x, dim, &j);
+}
+
+tocha_status tocha_topk(tocha_tensor *values, tocha_tensor *indices, const tocha_tensor *x, int64_t k, int dim,
+                        int largest) {
+  order_job j = {.name = "topk", .op = O_TOPK, .k = k, .desc = largest != 0};
+  return order_dim(values, indices, x, dim, &j);
+}
+
+tocha_status tocha_kthvalue(tocha_tensor *values, tocha_tensor *indices, const tocha_tensor *x, int64_t k, int dim) {
+  order_job j = {.name = "kthvalue", .op = O_KTH, .k = k};
+  return order_dim(values, indices, x, dim, &j);
+}
+
+tocha_status tocha_median(tocha_tensor *values, tocha_tensor *indices, const tocha_tensor *x, int dim) {
+  /* the lower median: rank (n + 1) / 2, as Torch7 */
+  order_job j = {.name = "median", .op = O_KTH, .k = 1};
+  if (x->ndim > 0 && dim >= 0 && dim < x->ndim && x->size[dim] > 0) j.k = (x->size[dim] + 1) / 2;
+  return order_dim(values, indices, x, dim, &j);
+}
+
+tocha_status tocha_mode(tocha_tensor *values, tocha_tensor *indices, const tocha_tensor *x, int dim) {
+  order_job j = {.name = "mode", .op = O_MODE};
+  return order_dim(values, indices, x, dim, &j);
+}
