@@ -161,7 +161,7 @@ local function into(res, values)
   return res:copy(values)
 end
 
-local function filler(name, make)
+local function filler(make)
   return function(first, ...)
     if tocha.isTensor(first) then return into(first, make(first.new(), ...)) end
     return make(nil, first, ...)
@@ -195,9 +195,9 @@ local function logspace(res, from, to, n)
   return out:copy(exponents:apply(function(e) return math.floor(10 ^ e + 0.5) end))
 end
 
-methods.range = filler("range", range)
-methods.linspace = filler("linspace", linspace)
-methods.logspace = filler("logspace", logspace)
+methods.range = filler(range)
+methods.linspace = filler(linspace)
+methods.logspace = filler(logspace)
 tocha.range, tocha.linspace, tocha.logspace = methods.range, methods.linspace, methods.logspace
 
 return methods
