@@ -200,4 +200,23 @@ methods.linspace = filler(linspace)
 methods.logspace = filler(logspace)
 tocha.range, tocha.linspace, tocha.logspace = methods.range, methods.linspace, methods.logspace
 
+-- ---- the type metatables answer for the methods ------------------------------------------
+-- Torch7 code reads and adds tensor methods through the type's metatable:
+-- torch.getmetatable("torch.FloatTensor").real, or
+-- torch.getmetatable(x:type()).myMethod = function(self) ... end.  Keys
+-- that are not metamethods ("__...") go to the methods every type shares.
+for _, name in ipairs({ "FloatTensor", "DoubleTensor", "LongTensor", "ByteTensor" }) do
+  local mt = getmetatable(tocha[name]())
+  setmetatable(mt, {
+    __index = methods,
+    __newindex = function(t, key, value)
+      if type(key) == "string" and key:sub(1, 2) == "__" then
+        rawset(t, key, value)
+      else
+        methods[key] = value
+      end
+    end,
+  })
+end
+
 return methods
