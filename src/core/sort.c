@@ -107,6 +107,45 @@ static inline uint32_t key_byte(uint8_t v) { return v; }
 DEFINE_SORT(uint32_t, u32)
 DEFINE_SORT(uint64_t, u64)
 
+/* 32-bit keys of lanes shorter than 2^32: key and position packed in one
+ * word (key << 32 | position), so each radix pass moves one array instead
+ * of two; only the key bytes (4..7) are passes. */
+static void radix_packed(uint64_t *w, uint64_t *w2, int64_t n) {
+  if (n <= SMALL_LANE) {
+    for (int64_t i = 1; i < n; i++) {
+      uint64_t k = w[i];
+      int64_t j = i;
+      while (j > 0 && w[j - 1] > k) {
+        w[j] = w[j - 1];
+        j--;
+      }
+      w[j] = k;
+    }
+    return;
+  }
+  int64_t count[4][256];
+  memset(count, 0, sizeof count);
+  for (int64_t i = 0; i < n; i++) {
+    uint64_t k = w[i] >> 32;
+    for (int b = 0; b < 4; b++) count[b][(k >> (8 * b)) & 0xFF]++;
+  }
+  uint64_t *src = w, *dst = w2;
+  for (int b = 0; b < 4; b++) {
+    int shift = 32 + 8 * b;
+    if (count[b][(src[0] >> shift) & 0xFF] == n) continue;
+    int64_t start[256], sum = 0;
+    for (int d = 0; d < 256; d++) {
+      start[d] = sum;
+      sum += count[b][d];
+    }
+    for (int64_t i = 0; i < n; i++) dst[start[(src[i] >> shift) & 0xFF]++] = src[i];
+    uint64_t *t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src != w) memcpy(w, src, sizeof(uint64_t) * (size_t)n);
+}
+
 /* ---- lanes ------------------------------------------------------------------------- */
 
 typedef struct order_job {
@@ -128,11 +167,21 @@ typedef struct order_job {
     K *key = (K *)j->key;                                                                   \
     int64_t *pos = j->pos, n = j->n;                                                        \
     K flip = j->desc ? (K)~(K)0 : 0;                                                        \
-    for (int64_t i = 0; i < n; i++) {                                                       \
-      key[i] = KEYFN(x[i * xs]) ^ flip;                                                     \
-      pos[i] = i;                                                                           \
+    if (sizeof(K) == 4 && n <= (int64_t)UINT32_MAX) {                                       \
+      uint64_t *w = (uint64_t *)j->pos, *w2 = (uint64_t *)j->pos2;                          \
+      for (int64_t i = 0; i < n; i++) w[i] = (uint64_t)(KEYFN(x[i * xs]) ^ flip) << 32 | (uint64_t)i; \
+      radix_packed(w, w2, n);                                                               \
+      for (int64_t i = 0; i < n; i++) {                                                     \
+        key[i] = (K)(w[i] >> 32);                                                           \
+        pos[i] = (int64_t)(w[i] & 0xFFFFFFFFu);                                             \
+      }                                                                                     \
+    } else {                                                                                \
+      for (int64_t i = 0; i < n; i++) {                                                     \
+        key[i] = KEYFN(x[i * xs]) ^ flip;                                                   \
+        pos[i] = i;                                                                         \
+      }                                                                                     \
+      radix_##KN(key, pos, (K *)j->key2, j->pos2, n);                                       \
     }                                                                                       \
-    radix_##KN(key, pos, (K *)j->key2, j->pos2, n);                                         \
     if (j->op == O_SORT || j->op == O_TOPK) {                                               \
       for (int64_t i = 0; i < j->m; i++) {                                                  \
         v[i * vs] = x[pos[i] * xs];                                                         \
