@@ -133,6 +133,30 @@ describe("typeAs, real, isSize, isSetTo", function()
   end)
 end)
 
+describe("result forms of the view functions, class objects", function()
+  it("res:view(x, ...), viewAs, expand, expandAs, repeatTensor make res the result", function()
+    local x, r = tocha.range(1, 15), tocha.Tensor()
+    assert.are.equal(r, r:view(x, 3, 5))
+    assert.are.same({ 3, 5 }, sizes(r))
+    r[{ 1, 1 }] = -1
+    assert.are.equal(-1, x[1]) -- a view of x
+    assert.are.same({ 5, 3 }, sizes(r:viewAs(x, tocha.Tensor(5, 3))))
+    local col = tocha.Tensor({ { 1 }, { 2 } })
+    assert.are.same({ { 1, 1, 1 }, { 2, 2, 2 } }, r:expand(col, 2, 3):totable())
+    assert.are.same({ 2, 4 }, sizes(r:expandAs(col, tocha.Tensor(2, 4))))
+    assert.are.same({ { 1, 2, 1, 2 } }, r:repeatTensor(tocha.Tensor({ 1, 2 }), 1, 2):totable())
+    assert.are.same({ 3, 5 }, sizes(x:view(3, 5))) -- the plain forms are unchanged
+    assert_error("bad argument #1 to 'view' (view of 4 elements", function() x:view(4) end)
+    assert_error("result must be a tocha.FloatTensor", function() tocha.LongTensor():view(x, 15) end)
+  end)
+
+  it("class objects answer for the methods; .new is the constructor", function()
+    assert.is_true(tocha.FloatTensor.isTensor(tocha.Tensor()))
+    assert.are.same({ 2 }, tocha.DoubleTensor.fill(tocha.DoubleTensor(1), 2):totable())
+    assert.are.equal("tocha.LongTensor", tocha.LongTensor.new(2):type())
+  end)
+end)
+
 describe("range, linspace, logspace", function()
   it("as functions give new tensors", function()
     assert.are.same({ 0, 0.5, 1 }, tocha.range(0, 1, 0.5):totable())

@@ -200,6 +200,28 @@ methods.linspace = filler(linspace)
 methods.logspace = filler(logspace)
 tocha.range, tocha.linspace, tocha.logspace = methods.range, methods.linspace, methods.logspace
 
+-- ---- result form of repeatTensor (view, expand, viewAs, expandAs: in C) ----------------------
+-- Torch7's res:repeatTensor(x, ...) makes res the result and returns it.
+local repeat_plain = methods.repeatTensor
+function methods.repeatTensor(res, ...)
+  if tocha.isTensor(res) and tocha.isTensor((...)) then
+    local x = ...
+    return res:set(repeat_plain(x, select(2, ...)))
+  end
+  return repeat_plain(res, ...)
+end
+
+-- torch.Tensor.isTensor(x), torch.FloatTensor.fill(x, 1), torch.FloatTensor.new(...):
+-- the class objects answer for the methods (and `new` is the constructor).
+methods.isTensor = tocha.isTensor
+for _, name in ipairs({ "FloatTensor", "DoubleTensor", "LongTensor", "ByteTensor" }) do
+  local cls = tocha[name]
+  getmetatable(cls).__index = function(_, key)
+    if key == "new" then return cls end
+    return methods[key]
+  end
+end
+
 -- ---- the type metatables answer for the methods ------------------------------------------
 -- Torch7 code reads and adds tensor methods through the type's metatable:
 -- torch.getmetatable("torch.FloatTensor").real, or

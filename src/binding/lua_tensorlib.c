@@ -343,6 +343,40 @@ static int l_apply(lua_State *L) { return map_like(L, 1, "apply"); }
 static int l_map(lua_State *L) { return map_like(L, 2, "map"); }
 static int l_map2(lua_State *L) { return map_like(L, 3, "map2"); }
 
+/* ---- result forms of the view methods: res:view(x, sizes...) ---------------------------------
+ * Torch7's res:f(x, ...) makes res that view of x and returns res.  The
+ * plain forms run the original C function in this frame, so its errors
+ * keep their names and argument numbers.  Upvalues: the original, and how
+ * many tensors the plain form starts with (viewAs(x, template): 2). */
+static int l_result_form(lua_State *L) {
+  lua_CFunction plain = lua_tocfunction(L, lua_upvalueindex(1));
+  int ntensors = (int)lua_tointeger(L, lua_upvalueindex(2));
+  int top = lua_gettop(L);
+  tocha_tensor *res = tl_totensor(L, 1);
+  if (!res || !tl_totensor(L, 2) || (ntensors == 2 && !tl_totensor(L, 3))) return plain(L);
+  lua_pushcfunction(L, plain);
+  for (int i = 2; i <= top; i++) lua_pushvalue(L, i);
+  lua_call(L, top - 1, 1);
+  tocha_tensor *view = tl_checktensor(L, -1);
+  if (view->dtype != res->dtype)
+    luaL_argerror(L, 1, lua_pushfstring(L, "result must be a %s, got %s", tl_type_names[view->dtype],
+                                        tl_type_names[res->dtype]));
+  tocha_tensor_set(res, view);
+  lua_pushvalue(L, 1);
+  return 1;
+}
+
+static void wrap_result_form(lua_State *L, int methods, const char *name, int ntensors) {
+  lua_getfield(L, methods, name);
+  if (!lua_iscfunction(L, -1)) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_pushinteger(L, ntensors);
+  lua_pushcclosure(L, l_result_form, 2);
+  lua_setfield(L, methods, name);
+}
+
 /* ---- registration ------------------------------------------------------------------------- */
 
 static const luaL_Reg both[] = {
@@ -354,6 +388,10 @@ static const luaL_Reg both[] = {
 
 void tl_open_tensorlib(lua_State *L, int module, int methods) {
   tl_register(L, module, methods, both);
+  wrap_result_form(L, methods, "view", 1);
+  wrap_result_form(L, methods, "expand", 1);
+  wrap_result_form(L, methods, "viewAs", 2);
+  wrap_result_form(L, methods, "expandAs", 2);
   lua_pushcfunction(L, l_renorm_method);
   lua_setfield(L, methods, "renorm");
   lua_pushcfunction(L, l_renorm);
