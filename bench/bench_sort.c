@@ -10,7 +10,8 @@
  *    (values only: less work than tocha's) and qsort of (value, position)
  *    pairs ordered by value then position (the same answer as tocha's);
  *  - rows: a (n / 4096) x 4096 matrix sorted along dimension 2, against
- *    qsort of each row's pairs.
+ *    qsort of each row's pairs, with tocha on 1 and 2 threads (its rows
+ *    are split over its thread pool; a single lane runs on one thread).
  * Before timing, each case checks that tocha and qsort agree.  Output:
  * markdown table rows prefixed "ROW ".
  */
@@ -138,22 +139,25 @@ int main(int argc, char **argv) {
   if (tocha_sort(&v, &ix, &m, 1, 0)) die("sort rows");
   qsort_pairs(pairs, data, rows, cols);
   check(&v, &ix, pairs, n);
-  for (int r = 0; r < reps; r++) {
-    for (int turn = 0; turn < 2; turn++) {
-      double t0 = now();
-      if ((turn + r) % 2 == 0) {
-        if (tocha_sort(&v, &ix, &m, 1, 0)) die("sort rows");
-        t_tocha[r] = now() - t0;
-      } else {
-        qsort_pairs(pairs, data, rows, cols);
-        t_qp[r] = now() - t0;
+  for (int threads = 1; threads <= 2; threads++) {
+    if (tocha_set_num_threads(threads)) die("threads");
+    for (int r = 0; r < reps; r++) {
+      for (int turn = 0; turn < 2; turn++) {
+        double t0 = now();
+        if ((turn + r) % 2 == 0) {
+          if (tocha_sort(&v, &ix, &m, 1, 0)) die("sort rows");
+          t_tocha[r] = now() - t0;
+        } else {
+          qsort_pairs(pairs, data, rows, cols);
+          t_qp[r] = now() - t0;
+        }
       }
     }
+    mt = median(t_tocha, reps);
+    mqp = median(t_qp, reps);
+    printf("ROW | %lld rows of %lld floats, along dimension 2, tocha on %d thread%s | %.0f | | | %.0f | %.3f |\n",
+           (long long)rows, (long long)cols, threads, threads > 1 ? "s" : "", mt * 1e3, mqp * 1e3, mt / mqp);
   }
-  mt = median(t_tocha, reps);
-  mqp = median(t_qp, reps);
-  printf("ROW | %lld rows of %lld floats, along dimension 2 | %.0f | | | %.0f | %.3f |\n", (long long)rows,
-         (long long)cols, mt * 1e3, mqp * 1e3, mt / mqp);
 
   tocha_tensor_release(&m);
   tocha_tensor_release(&x);

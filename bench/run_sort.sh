@@ -20,7 +20,8 @@ echo "\`tocha_sort\` (C core: sorted values and 0-based positions, stable; what 
 echo "float32 data uniform in [-1, 1), against the C library's \`qsort\` in the same process: of the"
 echo "floats alone (values only, less work than tocha's) and of (value, position) pairs ordered by"
 echo "value then position (tocha's answer). Calls alternate; medians of $REPS; both checked equal"
-echo "first. Ratio: tocha's time / qsort's. One thread (tocha's sort is single-threaded)."
+echo "first. Ratio: tocha's time / qsort's. qsort runs on one thread, and so does tocha on one lane;"
+echo "the rows of a matrix are split over tocha's threads (shown for 1 and 2)."
 echo
 echo "| case | tocha ms | qsort values ms | ratio | qsort pairs ms | ratio |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: |"

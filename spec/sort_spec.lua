@@ -158,6 +158,25 @@ describe("sort", function()
     for k = 1, n do assert(rv[k] == gv[k] and ri[k] == gi[k], "rank " .. k) end
   end)
 
+  it("gives the same answer on one thread and on several (many lanes)", function()
+    local n = quick and 260 or 400 -- 260^2 > 2^16: the parallel path
+    tocha.manualSeed(5)
+    local x = tocha.FloatTensor(n, n):uniform():mul(50):floor():t()
+    local threads = tocha.getnumthreads()
+    for dim = 1, 2 do
+      tocha.setnumthreads(1)
+      local v1, i1 = x:sort(dim, true)
+      tocha.setnumthreads(3)
+      local v2, i2 = x:sort(dim, true)
+      tocha.setnumthreads(threads)
+      assert.is_true(v1:equal(v2) and i1:equal(i2))
+      local lane = x:select(3 - dim, 7):totable()
+      local rv, ri = ref_sort(lane, true)
+      assert.are.same(rv, v2:select(3 - dim, 7):totable())
+      assert.are.same(ri, i2:select(3 - dim, 7):totable())
+    end
+  end)
+
   it("gives empty results for an empty tensor", function()
     local v, i = tocha.Tensor():sort()
     assert.are.equal(0, v:dim())

@@ -24,8 +24,8 @@
 #include <string.h>
 
 #include "../tocha.h"
-#include "iter.h"
 #include "result.h"
+#include "threads.h"
 
 enum { O_SORT, O_TOPK, O_KTH, O_MODE };
 
@@ -213,6 +213,69 @@ DEFINE_LANE(double, d, uint64_t, u64, key_double)
 DEFINE_LANE(int64_t, l, uint64_t, u64, key_long)
 DEFINE_LANE(uint8_t, b, uint32_t, u32, key_byte)
 
+/* ---- lanes in parallel -------------------------------------------------------------------- */
+
+#define PARALLEL_MIN (INT64_C(1) << 16) /* elements: below this, one thread */
+
+typedef struct order_run {
+  order_job job; /* scratch pointers unset: each piece has its own */
+  const tocha_tensor *v, *i, *x;
+  int dim;
+  int64_t lanes;
+  size_t ksize;
+  int pieces;
+  int failed;
+} order_run;
+
+/* Lanes [lo, hi): each lane's start found from its number (row-major over
+ * the dimensions other than dim). */
+static void order_lanes(const order_run *r, order_job *j, int64_t lo, int64_t hi) {
+  const tocha_tensor *x = r->x, *v = r->v, *ix = r->i;
+  int dim = r->dim;
+  size_t xe = tocha_dtype_size(x->dtype);
+  for (int64_t lane = lo; lane < hi; lane++) {
+    int64_t rest = lane, ox = x->offset, ov = v->offset, oi = ix->offset;
+    for (int d = x->ndim - 1; d >= 0; d--) {
+      if (d == dim) continue;
+      int64_t c = rest % x->size[d];
+      rest /= x->size[d];
+      ox += c * x->stride[d];
+      ov += c * v->stride[d];
+      oi += c * ix->stride[d];
+    }
+    const char *xp = (const char *)x->storage->data + ox * (int64_t)xe;
+    char *vp = (char *)v->storage->data + ov * (int64_t)xe;
+    int64_t *ip = (int64_t *)ix->storage->data + oi;
+    int64_t xs = x->stride[dim], vs = v->stride[dim], is = ix->stride[dim];
+    switch (x->dtype) {
+      case TOCHA_FLOAT: lane_f(j, (const float *)xp, xs, (float *)vp, vs, ip, is); break;
+      case TOCHA_DOUBLE: lane_d(j, (const double *)xp, xs, (double *)vp, vs, ip, is); break;
+      case TOCHA_LONG: lane_l(j, (const int64_t *)xp, xs, (int64_t *)vp, vs, ip, is); break;
+      case TOCHA_BYTE: lane_b(j, (const uint8_t *)xp, xs, (uint8_t *)vp, vs, ip, is); break;
+      default: break;
+    }
+  }
+}
+
+static void order_piece(void *arg, int piece, int npieces) {
+  order_run *r = arg;
+  int64_t lo = r->lanes * piece / npieces, hi = r->lanes * (piece + 1) / npieces;
+  if (lo == hi) return;
+  int64_t n = r->job.n;
+  char *scratch = malloc((size_t)n * 2 * (r->ksize + 8) + 1);
+  if (!scratch) {
+    __atomic_store_n(&r->failed, 1, __ATOMIC_RELAXED);
+    return;
+  }
+  order_job j = r->job;
+  j.pos = (int64_t *)scratch;
+  j.pos2 = j.pos + n;
+  j.key = scratch + (size_t)n * 16;
+  j.key2 = scratch + (size_t)n * (16 + r->ksize);
+  order_lanes(r, &j, lo, hi);
+  free(scratch);
+}
+
 /* ---- the driver ----------------------------------------------------------------------- */
 
 static tocha_status order_dim(tocha_tensor *values, tocha_tensor *indices, const tocha_tensor *x, int dim,
@@ -279,40 +342,16 @@ static tocha_status order_dim(tocha_tensor *values, tocha_tensor *indices, const
     tocha_result_end(&ov, st);
     return tocha_result_end(&oi, st);
   }
-  char *scratch = malloc((size_t)n * 2 * (ksize + 8) + 1);
-  if (!scratch) {
+  order_run run = {.job = *j, .v = ov.dst, .i = oi.dst, .x = x, .dim = dim, .lanes = lanes, .ksize = ksize};
+  int threads = elements >= PARALLEL_MIN && lanes > 1 ? tocha_get_num_threads() : 1;
+  int pieces = threads > 1 ? (int)(lanes < 4 * (int64_t)threads ? lanes : 4 * (int64_t)threads) : 1;
+  run.pieces = pieces;
+  tocha_parallel(threads, pieces, order_piece, &run);
+  if (__atomic_load_n(&run.failed, __ATOMIC_RELAXED)) {
     st = tocha_fail(TOCHA_ENOMEM, 0, "%s: out of memory for a lane of %lld elements", name, (long long)n);
     tocha_result_end(&ov, st);
     return tocha_result_end(&oi, st);
   }
-  j->pos = (int64_t *)scratch;
-  j->pos2 = j->pos + n;
-  j->key = scratch + (size_t)n * 16;
-  j->key2 = scratch + (size_t)n * (16 + ksize);
-  /* lane starts: the three tensors with `dim` cut to one element */
-  tocha_tensor vs = *ov.dst, is = *oi.dst, xs = *x;
-  vs.size[dim] = is.size[dim] = xs.size[dim] = 1;
-  int64_t vstride = ov.dst->stride[dim], istride = oi.dst->stride[dim], xstride = x->stride[dim];
-  tocha_iter it;
-  tocha_iter_init(&it, 3, (const tocha_tensor *[]){&vs, &is, &xs});
-#define ORDER_WALK(T, N)                                                                       \
-  while (tocha_iter_next(&it)) {                                                               \
-    T *vp = (T *)it.ptr[0];                                                                    \
-    int64_t *ip = (int64_t *)it.ptr[1];                                                        \
-    const T *xp = (const T *)it.ptr[2];                                                        \
-    for (int64_t r = 0; r < it.inner_n; r++)                                                   \
-      lane_##N(j, xp + r * it.inner_stride[2], xstride, vp + r * it.inner_stride[0], vstride,  \
-               ip + r * it.inner_stride[1], istride);                                          \
-  }
-  switch (x->dtype) {
-    case TOCHA_FLOAT: ORDER_WALK(float, f) break;
-    case TOCHA_DOUBLE: ORDER_WALK(double, d) break;
-    case TOCHA_LONG: ORDER_WALK(int64_t, l) break;
-    case TOCHA_BYTE: ORDER_WALK(uint8_t, b) break;
-    default: break;
-  }
-#undef ORDER_WALK
-  free(scratch);
   st = tocha_result_end(&ov, TOCHA_OK);
   tocha_status st2 = tocha_result_end(&oi, TOCHA_OK);
   return st ? st : st2;
