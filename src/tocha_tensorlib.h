@@ -88,6 +88,12 @@ tocha_status tocha_equal(int *result, const tocha_tensor *a, const tocha_tensor 
 tocha_status tocha_all(int *result, const tocha_tensor *x);
 tocha_status tocha_any(int *result, const tocha_tensor *x);
 
+/* *result = the p-norm of a - b (p >= 0; p = INFINITY: the largest |a - b|,
+ * p = 0: the count of differing elements), computed in double, for two
+ * tensors of the same type and number of elements (each read in its own
+ * logical order).  Positions: a 1, b 2, p 3. */
+tocha_status tocha_dist(double *result, const tocha_tensor *a, const tocha_tensor *b, double p);
+
 /* ---- bit operations (Long and Byte; shifts also Float and Double) ---------------- */
 
 typedef enum tocha_bit_op {

@@ -5,7 +5,7 @@
  *   renorm, bitand, bitor, bitxor, lshift, rshift and the c* forms:
  *     x:f(...) works in place, tocha.f(x, ...) gives a new tensor,
  *     res:f(x, ...) and tocha.f(res, x, ...) write into res
- *   trace, equal, all, any -> numbers and booleans
+ *   trace, dist, equal, all, any -> numbers and booleans
  *   map, map2, apply (Lua callbacks), isSetTo
  * The core gives 0-based indices; this file adds 1.
  */
@@ -229,6 +229,17 @@ static int l_equal(lua_State *L) {
   return 1;
 }
 
+/* dist(x, y [, p = 2]) -> number. */
+static int l_dist(lua_State *L) {
+  tocha_tensor *a = tl_checktensor(L, 1), *b = tl_checktensor(L, 2);
+  lua_Number p = luaL_optnumber(L, 3, 2);
+  check_no_more(L, 3);
+  double r;
+  tl_check(L, tocha_dist(&r, a, b, p), 0);
+  lua_pushnumber(L, r);
+  return 1;
+}
+
 static int l_all(lua_State *L) {
   tocha_tensor *x = tl_checktensor(L, 1);
   check_no_more(L, 1);
@@ -384,7 +395,8 @@ static const luaL_Reg both[] = {
     {"mode", l_mode},         {"diag", l_diag},   {"tril", l_tril},         {"triu", l_triu},
     {"trace", l_trace},       {"cross", l_cross}, {"histc", l_histc},       {"bhistc", l_bhistc},
     {"equal", l_equal},       {"all", l_all},     {"any", l_any},           {"isSetTo", l_issetto},
-    {"apply", l_apply},       {"map", l_map},     {"map2", l_map2},         {NULL, NULL}};
+    {"apply", l_apply},       {"map", l_map},     {"map2", l_map2},         {"dist", l_dist},
+    {NULL, NULL}};
 
 void tl_open_tensorlib(lua_State *L, int module, int methods) {
   tl_register(L, module, methods, both);

@@ -496,3 +496,50 @@ tocha_status tocha_bit(tocha_tensor *out, const tocha_tensor *a, const tocha_ten
   tocha_tensor_release(&bc);
   return st;
 }
+
+/* ---- dist --------------------------------------------------------------------------------- */
+
+tocha_status tocha_dist(double *result, const tocha_tensor *a, const tocha_tensor *b, double p) {
+  tocha_status st = check_type(a, 1, "dist");
+  if (!st) st = check_type(b, 2, "dist");
+  if (st) return st;
+  if (a->dtype != b->dtype)
+    return tocha_fail(TOCHA_ETYPE, 2, "dist: %s given where %s is expected", tocha_dtype_name(b->dtype),
+                      tocha_dtype_name(a->dtype));
+  if (!(p >= 0)) return tocha_fail(TOCHA_EARG, 3, "dist: p must be >= 0, got %g", p);
+  int64_t n = tocha_tensor_nelement(a);
+  if (n != tocha_tensor_nelement(b))
+    return tocha_fail(TOCHA_ESIZE, 2, "dist: %lld and %lld elements do not match", (long long)n,
+                      (long long)tocha_tensor_nelement(b));
+  *result = 0;
+  if (n == 0) return TOCHA_OK;
+  tocha_tensor bc, bv;
+  tocha_tensor_init(&bc, b->dtype);
+  tocha_tensor_init(&bv, b->dtype);
+  const tocha_tensor *bb = b;
+  if (!tocha_tensor_same_size(a, b)) {
+    st = tocha_contiguous(&bc, b);
+    if (!st) st = tocha_view(&bv, &bc, a->ndim, a->size);
+    bb = &bv;
+  }
+  if (!st) {
+    double acc = 0;
+    int inf = isinf(p);
+    tocha_iter it;
+    tocha_iter_init(&it, 2, (const tocha_tensor *[]){a, bb});
+#define DIST(T, N) TOCHA_ITER_LOOP2(&it, const T, x, const T, y, {                        \
+      double d = fabs((double)*x - (double)*y);                                          \
+      if (inf) acc = (d > acc || d != d) ? d : acc;                                      \
+      else if (p == 0) acc += d != 0;                                                    \
+      else if (p == 1) acc += d;                                                         \
+      else if (p == 2) acc += d * d;                                                     \
+      else acc += pow(d, p);                                                             \
+    })
+    TOCHA_DISPATCH_ALL(a->dtype, DIST)
+#undef DIST
+    *result = inf || p == 0 || p == 1 ? acc : p == 2 ? sqrt(acc) : pow(acc, 1 / p);
+  }
+  tocha_tensor_release(&bv);
+  tocha_tensor_release(&bc);
+  return st;
+}
