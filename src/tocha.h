@@ -187,4 +187,5 @@ tocha_status tocha_fill(tocha_tensor *t, double value);
 #include "tocha_nn.h"     /* nn kernels: activations, softmax, criterions */
 #include "tocha_idx.h"    /* IDX files (MNIST), plain or gzip */
 #include "tocha_png.h"    /* PNG files, drawing on ByteTensor canvases */
+#include "tocha_tensorlib.h" /* sort, order statistics, diag/tril/triu, histograms, bit ops */
 #endif /* TOCHA_H */

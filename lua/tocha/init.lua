@@ -15,6 +15,7 @@ local tocha = require "tocha.core"
 tocha.blas_coretype_choice = blas_kernels or blas_note or "tocha.cpu not found"
 local printing = require "tocha.print"
 require "tocha.tensor"
+require "tocha.tensorlib"
 
 local tensor_types = { "FloatTensor", "DoubleTensor", "LongTensor", "ByteTensor" }
 
