@@ -14,6 +14,7 @@ end
 local tocha = require "tocha.core"
 tocha.blas_coretype_choice = blas_kernels or blas_note or "tocha.cpu not found"
 local printing = require "tocha.print"
+local utils = require "tocha.utils"
 require "tocha.tensor"
 
 local tensor_types = { "FloatTensor", "DoubleTensor", "LongTensor", "ByteTensor" }
@@ -53,15 +54,15 @@ function tocha.LongStorage(arg)
   local s = {}
   if type(arg) == "table" then
     for i = 1, #arg do
-      local v = arg[i]
-      if math.type(v) ~= "integer" then
+      local v = utils.integer(arg[i])
+      if v == nil then
         error(string.format("bad argument #1 to 'LongStorage' (entry %d must be an integer, got %s)", i,
-          tostring(v)), 2)
+          tostring(arg[i])), 2)
       end
       s[i] = v
     end
-  elseif math.type(arg) == "integer" and arg >= 0 and arg <= 2 ^ 24 then
-    for i = 1, arg do s[i] = 0 end
+  elseif utils.integer(arg) and arg >= 0 and arg <= 2 ^ 24 then
+    for i = 1, utils.integer(arg) do s[i] = 0 end
   elseif arg ~= nil then
     error(string.format("bad argument #1 to 'LongStorage' (size 0..2^24 or table expected, got %s)", tostring(arg)),
       2)

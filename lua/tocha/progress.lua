@@ -27,6 +27,7 @@
 -- it the environment variable TOCHA_PROGRESS=always|never|auto does (any
 -- other value means auto).  The line width is the option `width`, else the
 -- COLUMNS environment variable, else 80.
+local utils = require "tocha.utils"
 local progress = {}
 
 -- ---- clock ---------------------------------------------------------------------
@@ -160,10 +161,11 @@ function progress.new(total, opts)
   if label ~= nil and type(label) ~= "string" then
     error(string.format("bad argument #2 to 'new' (option 'label' must be a string, got %s)", type(label)), 2)
   end
-  local width = option(opts, "width") or math.tointeger(tonumber(os.getenv("COLUMNS") or "")) or 80
-  if math.type(width) ~= "integer" or width < 20 then
+  local given_width = option(opts, "width") or math.tointeger(tonumber(os.getenv("COLUMNS") or "")) or 80
+  local width = utils.integer(given_width)
+  if width == nil or width < 20 then
     error(string.format("bad argument #2 to 'new' (option 'width' must be an integer >= 20, got %s)",
-      tostring(width)), 2)
+      tostring(given_width)), 2)
   end
   local interval = option(opts, "interval") or 0.1
   if type(interval) ~= "number" or interval < 0 then

@@ -550,15 +550,18 @@ static int index_view(lua_State *L, tocha_tensor *t, int key, int64_t *element) 
     luaL_error(L, "index: %I indices given for a %dD tensor", n, t->ndim);
   int all_numbers = 1;
   for (lua_Integer k = 1; k <= n; k++) {
+    lua_Integer ignored;
     lua_geti(L, key, k);
-    if (!lua_isinteger(L, -1)) all_numbers = 0;
+    if (!tl_tointeger(L, -1, &ignored)) all_numbers = 0;
     lua_pop(L, 1);
   }
   if (all_numbers && n == t->ndim && n > 0) {
     int64_t off = t->offset;
     for (int d = 0; d < n; d++) {
+      lua_Integer given = 0;
       lua_geti(L, key, d + 1);
-      lua_Integer given = lua_tointeger(L, -1), i = given < 0 ? given + t->size[d] + 1 : given;
+      tl_tointeger(L, -1, &given);
+      lua_Integer i = given < 0 ? given + t->size[d] + 1 : given;
       lua_pop(L, 1);
       if (i < 1 || i > t->size[d])
         luaL_error(L, "index: index %I out of range for dimension %d of size %I", given, d + 1, (lua_Integer)t->size[d]);
@@ -572,8 +575,10 @@ static int index_view(lua_State *L, tocha_tensor *t, int key, int64_t *element) 
   for (lua_Integer k = 1; k <= n; k++) {
     int type = lua_geti(L, key, k);
     if (type == LUA_TNUMBER) {
-      if (!lua_isinteger(L, -1)) luaL_error(L, "index: entry %I must be an integer, got %s", k, lua_tostring(L, -1));
-      lua_Integer given = lua_tointeger(L, -1), i = given < 0 ? given + view->size[d] + 1 : given;
+      lua_Integer given;
+      if (!tl_tointeger(L, -1, &given))
+        luaL_error(L, "index: entry %I must be an integer, got %s", k, lua_tostring(L, -1));
+      lua_Integer i = given < 0 ? given + view->size[d] + 1 : given;
       if (i < 1 || i > view->size[d])
         luaL_error(L, "index: index %I out of range for dimension %I of size %I", given, k, (lua_Integer)view->size[d]);
       if (view->ndim == 1) {
@@ -588,17 +593,15 @@ static int index_view(lua_State *L, tocha_tensor *t, int key, int64_t *element) 
       if (len > 2) luaL_error(L, "index: range at entry %I must be {}, {i} or {first, last}, got %I numbers", k, len);
       if (len >= 1) {
         lua_geti(L, -1, 1);
-        int isint;
-        from = lua_tointegerx(L, -1, &isint);
-        if (!isint) luaL_error(L, "index: range start at entry %I must be an integer", k);
+        if (!tl_tointeger(L, -1, &from))
+          luaL_error(L, "index: range start at entry %I must be an integer, got %s", k, luaL_tolstring(L, -1, NULL));
         lua_pop(L, 1);
         to = from;
       }
       if (len == 2) {
         lua_geti(L, -1, 2);
-        int isint;
-        to = lua_tointegerx(L, -1, &isint);
-        if (!isint) luaL_error(L, "index: range end at entry %I must be an integer", k);
+        if (!tl_tointeger(L, -1, &to))
+          luaL_error(L, "index: range end at entry %I must be an integer, got %s", k, luaL_tolstring(L, -1, NULL));
         lua_pop(L, 1);
       }
       lua_Integer size = view->size[d], f = from < 0 ? from + size + 1 : from, l = to < 0 ? to + size + 1 : to;
@@ -653,9 +656,10 @@ static int tensor_index(lua_State *L) {
       }
       return 1;
     case LUA_TNUMBER: {
-      if (!lua_isinteger(L, 2)) luaL_error(L, "index: integer expected, got %s", lua_tostring(L, 2));
+      lua_Integer given;
+      if (!tl_tointeger(L, 2, &given)) luaL_error(L, "index: integer expected, got %s", lua_tostring(L, 2));
       if (t->ndim == 0) luaL_error(L, "index: tensor is empty");
-      lua_Integer given = lua_tointeger(L, 2), i = given < 0 ? given + t->size[0] + 1 : given;
+      lua_Integer i = given < 0 ? given + t->size[0] + 1 : given;
       if (i < 1 || i > t->size[0])
         luaL_error(L, "index: index %I out of range for dimension 1 of size %I", given, (lua_Integer)t->size[0]);
       if (t->ndim == 1) {
@@ -728,9 +732,10 @@ static int tensor_newindex(lua_State *L) {
   tocha_tensor *t = (tocha_tensor *)lua_touserdata(L, 1);
   switch (lua_type(L, 2)) {
     case LUA_TNUMBER: {
-      if (!lua_isinteger(L, 2)) luaL_error(L, "index: integer expected, got %s", lua_tostring(L, 2));
+      lua_Integer given;
+      if (!tl_tointeger(L, 2, &given)) luaL_error(L, "index: integer expected, got %s", lua_tostring(L, 2));
       if (t->ndim == 0) luaL_error(L, "index: tensor is empty");
-      lua_Integer given = lua_tointeger(L, 2), i = given < 0 ? given + t->size[0] + 1 : given;
+      lua_Integer i = given < 0 ? given + t->size[0] + 1 : given;
       if (i < 1 || i > t->size[0])
         luaL_error(L, "index: index %I out of range for dimension 1 of size %I", given, (lua_Integer)t->size[0]);
       if (t->ndim == 1 && !tl_totensor(L, 3)) {

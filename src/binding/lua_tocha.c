@@ -82,6 +82,14 @@ int64_t tl_checkindex(lua_State *L, int arg, int64_t size, int dim) {
   return i - 1;
 }
 
+int tl_tointeger(lua_State *L, int idx, lua_Integer *out) {
+  int isint = 0;
+  if (lua_type(L, idx) != LUA_TNUMBER) return 0;
+  lua_Integer v = lua_tointegerx(L, idx, &isint);
+  if (isint) *out = v;
+  return isint;
+}
+
 static int64_t checksize_value(lua_State *L, int arg, int isnum, lua_Integer v, int pos) {
   if (!isnum) {
     luaL_argerror(L, arg, lua_pushfstring(L, "size %d must be an integer", pos));

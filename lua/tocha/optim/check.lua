@@ -83,10 +83,11 @@ end
 function check.counter(fname, state, key)
   local v = state[key]
   if v == nil then return 0 end
-  if type(v) ~= "number" or v ~= math.floor(v) or v < 0 then
+  local n = utils.integer(v)
+  if n == nil or n < 0 then
     fail(fname, 4, string.format("state.%s must be an integer >= 0, got %s", key, tostring(v)))
   end
-  return v
+  return n
 end
 
 --- What opfunc(x) returned: f(x) (a number) and df/dx (a tensor like x).
