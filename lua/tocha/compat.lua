@@ -206,6 +206,9 @@ function torch.pointer(x)
     error(string.format("bad argument #1 to 'pointer' (object, table, function, thread or string expected, got %s)",
       t), 2)
   end
+  -- t:storage() makes a new Lua object each call: a storage's pointer is its
+  -- memory's (the same for s1 == s2), as in Torch7.
+  if t == "userdata" and torch.isStorage(x) and x.pointer then x = x:pointer() end
   return math.tointeger(tonumber(string.format("%p", x))) or 0
 end
 

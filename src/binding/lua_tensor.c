@@ -301,13 +301,17 @@ static int l_narrow(lua_State *L) {
 
 static int l_select(lua_State *L) {
   tocha_tensor *t = tl_checktensor(L, 1);
-  int dim = tl_checkdim(L, t, 2);
-  int64_t index = tl_checkindex(L, 3, t->size[dim], dim);
   if (t->ndim == 1) {
-    /* Torch7 returns the number itself when selecting from a vector. */
+    /* Torch7 returns the number itself when selecting from a vector, and
+     * its dimension argument is not looked at then (Torch7 code selects
+     * dimension 2 of a 1-element row: t:narrow(2, 1, 1):select(1, i):select(2, 1)). */
+    luaL_checkinteger(L, 2);
+    int64_t index = tl_checkindex(L, 3, t->size[0], 0);
     tl_pushelement(L, t, t->offset + index * t->stride[0]);
     return 1;
   }
+  int dim = tl_checkdim(L, t, 2);
+  int64_t index = tl_checkindex(L, 3, t->size[dim], dim);
   tocha_tensor *out = tl_pushtensor(L, t->dtype);
   tl_check(L, tocha_select(out, t, dim, index), 0);
   return 1;

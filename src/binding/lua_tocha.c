@@ -144,16 +144,19 @@ void tl_pushelement(lua_State *L, const tocha_tensor *t, int64_t off) {
   }
 }
 
-/* A number for storing into a tensor of `dtype` (integers for Long/Byte). */
+/* A number for storing into a tensor of `dtype` (integers for Long/Byte).
+ * A ByteTensor stores an integer modulo 256, as C's conversion to unsigned
+ * char does (Torch7: b[i] = 200 + 100 stores 44). */
 double tl_checkvalue(lua_State *L, int arg, tocha_dtype dtype) {
   lua_Number v = luaL_checknumber(L, arg);
   if (dtype == TOCHA_LONG || dtype == TOCHA_BYTE) {
-    lua_Integer iv;
-    if (!lua_isinteger(L, arg) && !(lua_numbertointeger(v, &iv) && (lua_Number)iv == v))
-      luaL_argerror(L, arg, lua_pushfstring(L, "expected an integer for a %s, got %f", tl_type_names[dtype], v));
-    if (dtype == TOCHA_BYTE && (v < 0 || v > 255))
-      luaL_argerror(L, arg, lua_pushfstring(L, "expected 0..255 for a ByteTensor, got %s", lua_tostring(L, arg)));
-    if (dtype == TOCHA_LONG && lua_isinteger(L, arg)) return (double)lua_tointeger(L, arg);
+    int isint;
+    lua_Integer iv = lua_tointegerx(L, arg, &isint);
+    if (!isint)
+      luaL_argerror(L, arg, lua_pushfstring(L, "expected an integer for a %s, got %s", tl_type_names[dtype],
+                                            luaL_tolstring(L, arg, NULL)));
+    if (dtype == TOCHA_BYTE) return (double)(uint8_t)((lua_Unsigned)iv & 0xffu);
+    return (double)iv;
   }
   return v;
 }
