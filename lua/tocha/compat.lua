@@ -8,15 +8,14 @@
 --
 --   lua5.4 -i -l tocha.compat
 --
--- Type names: torch.type(x), torch.typename(x) and
--- torch.getdefaulttensortype() speak Torch7's names ("torch.FloatTensor"),
--- while x:type() and tocha.type(x) keep tocha's ("tocha.FloatTensor"):
--- tensor methods are shared with tocha itself, whose code builds
--- constructors from those names, so compat cannot change them.  Every call
--- that takes a type name accepts both spellings: x:type("torch.DoubleTensor"),
--- torch.setdefaulttensortype("torch.FloatTensor"), module:type("torch.FloatTensor"),
--- torch.isTypeOf(x, "torch.FloatTensor").  So write torch.type(x) == "torch.FloatTensor",
--- not x:type() == "torch.FloatTensor" (false under tocha).
+-- Type names: x:type(), torch.type(x), torch.typename(x), module:type(),
+-- torch.getdefaulttensortype() and printed tensors speak Torch7's names
+-- ("torch.FloatTensor"), so Torch7's x:type() == 'torch.FloatTensor' works;
+-- tocha.type(x) keeps tocha's ("tocha.FloatTensor"), and tocha's own code
+-- uses it where it needs a name.  Every call that takes a type name accepts
+-- both spellings: x:type("torch.DoubleTensor"), torch.setdefaulttensortype("torch.FloatTensor"),
+-- module:type("torch.FloatTensor"), torch.isTypeOf(x, "torch.FloatTensor").
+-- Without tocha.compat, x:type() gives tocha's names.
 --
 -- As in Torch7, the default tensor type becomes torch.DoubleTensor (tocha's
 -- own default is float): Torch7 scripts mix torch.Tensor and

@@ -118,11 +118,12 @@ function utils.convert_tensors(obj, typename, cache)
   for k, v in pairs(obj) do
     -- Only floating-point tensors change type: Long and Byte tensors hold
     -- indices and masks (e.g. Dropout's bit mask), whatever the module's type.
-    local floating = tocha.isTensor(v) and (v:type() == "tocha.FloatTensor" or v:type() == "tocha.DoubleTensor")
+    local name = tocha.type(v) -- tocha's names, also under tocha.compat
+    local floating = name == "tocha.FloatTensor" or name == "tocha.DoubleTensor"
     if floating then
       local converted = cache.tensors[v]
       if not converted then
-        if v:type() == typename then
+        if name == typename then
           converted = v
         elseif v:dim() == 0 then
           converted = tocha[typename:match("^tocha%.(.+)$")]()

@@ -25,7 +25,7 @@ local float_types = { ["tocha.FloatTensor"] = true, ["tocha.DoubleTensor"] = tru
 -- (state defaults to config, as in Torch7).
 function check.arguments(fname, opfunc, x, config, state)
   if not callable(opfunc) then fail(fname, 1, "function opfunc(x) -> f, df/dx expected, got " .. type(opfunc)) end
-  if not tocha.isTensor(x) or not float_types[x:type()] then
+  if not tocha.isTensor(x) or not float_types[tocha.type(x)] then
     fail(fname, 2, "parameters x must be a FloatTensor or DoubleTensor, got " ..
       (tocha.isTensor(x) and x:type() or type(x)))
   end
