@@ -31,28 +31,10 @@ local utils = require "tocha.utils"
 local progress = {}
 
 -- ---- clock ---------------------------------------------------------------------
--- os.clock() is processor time and os.time() counts whole seconds, so the
--- wall clock is Linux's /proc/uptime (seconds since boot, 1/100 s steps,
--- monotonic) when it is readable, and os.time() otherwise.
-local function read_uptime()
-  local f = io.open("/proc/uptime", "r")
-  if not f then return nil end
-  local seconds = f:read("n")
-  f:close()
-  return seconds
-end
-
-local last_uptime = read_uptime()
-
 --- Wall-clock seconds (a float) from an arbitrary origin; only differences
--- mean something.  Resolution 0.01 s on Linux, 1 s elsewhere.
-function progress.clock()
-  if last_uptime then
-    last_uptime = read_uptime() or last_uptime
-    return last_uptime
-  end
-  return os.time()
-end
+-- mean something: tocha.clock(), clock_gettime(CLOCK_MONOTONIC) (os.clock()
+-- is processor time and os.time() counts whole seconds).
+progress.clock = require("tocha.core").clock
 
 -- ---- terminal detection ---------------------------------------------------------
 local fd_is_tty = {}

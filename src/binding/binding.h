@@ -72,6 +72,7 @@ void tl_open_nn(lua_State *L, int module, int methods);
 void tl_open_serialize(lua_State *L, int module, int methods);
 void tl_open_data(lua_State *L, int module, int methods);
 void tl_open_png(lua_State *L, int module, int methods);
+void tl_open_clock(lua_State *L, int module, int methods);
 
 /* Registers `funcs` into the method table (when methods != 0) and the
  * module table (when module != 0). */

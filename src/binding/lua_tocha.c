@@ -232,6 +232,7 @@ int luaopen_tocha_core(lua_State *L) {
   tl_open_serialize(L, module, methods);
   tl_open_data(L, module, methods);
   tl_open_png(L, module, methods);
+  tl_open_clock(L, module, methods);
 
   lua_pushvalue(L, methods);
   lua_setfield(L, module, "_methods");
