@@ -131,6 +131,34 @@ describe("element-wise operations on equal element counts", function()
     check(y, { 3, 4 }, zip(a, yt, function(p, q) return p + q end))
   end)
 
+  it("dot of equal element counts", function()
+    local x = tocha.DoubleTensor({ { 1, 2 }, { 3, 4 } })
+    assert.are.equal(1 * 5 + 2 * 6 + 3 * 7 + 4 * 8, x:dot(tocha.DoubleTensor({ 5, 6, 7, 8 })))
+    local yt = tocha.DoubleTensor({ { 5, 7 }, { 6, 8 } }):t() -- logical order 5 6 7 8, transposed
+    assert.are.equal(70, x:view(4):dot(yt))
+    assert.are.equal(1 * 5 + 3 * 6 + 2 * 7 + 4 * 8, x:t():dot(tocha.DoubleTensor({ 5, 6, 7, 8 })))
+  end)
+
+  it("masks with the tensor's element count", function()
+    local x = tocha.DoubleTensor({ { 1, 2, 3 }, { 4, 5, 6 } })
+    local m = tocha.ByteTensor({ 1, 0, 0, 1, 1, 0 })         -- 6 elements, 1-D
+    local mt = tocha.ByteTensor({ { 1, 1 }, { 0, 1 }, { 0, 0 } }):t() -- 2x3, transposed: 1 0 0 / 1 1 0
+    assert.are.same({ 1, 4, 5 }, x:maskedSelect(m):totable())
+    assert.are.same({ 1, 4, 5 }, x[m]:totable())
+    assert.are.same({ 1, 4, 5 }, x:maskedSelect(mt):totable())
+    assert.are.same({ 1, 4, 5 }, x:t():t():maskedSelect(m:view(3, 2)):totable())
+    assert.are.same({ { 0, 2, 3 }, { 0, 0, 6 } }, x:clone():maskedFill(m, 0):totable())
+    assert.are.same({ { 0, 2, 3 }, { 0, 0, 6 } }, x:clone():maskedFill(mt:contiguous():view(6), 0):totable())
+    assert.are.same({ { 7, 2, 3 }, { 8, 9, 6 } }, x:clone():maskedCopy(m, tocha.DoubleTensor({ 7, 8, 9 })):totable())
+    local y = x:clone()
+    y[m:view(3, 2)] = -1
+    assert.are.same({ { -1, 2, 3 }, { -1, -1, 6 } }, y:totable())
+    -- a transposed tensor with a 1-D mask: the mask follows its logical order
+    local xt = x:t() -- 1 4 / 2 5 / 3 6
+    assert.are.same({ 1, 5, 3 }, xt:maskedSelect(tocha.ByteTensor({ 1, 0, 0, 1, 1, 0 })):totable())
+    assert.has_error(function() return x:maskedSelect(tocha.ByteTensor(5):zero()) end)
+  end)
+
   it("empty operands and different counts", function()
     check(tocha.cmul(tocha.DoubleTensor(), tocha.DoubleTensor()), {}, {})
     assert.has_error(function() return tocha.cmul(a, tocha.DoubleTensor(11)) end)
