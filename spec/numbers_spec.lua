@@ -145,6 +145,34 @@ describe("tensor methods with integral floats", function()
     same(t:norm(2, 2.0), t:norm(2, 2))
   end)
 
+  it("more reductions, index operations and threads", function()
+    local t = grid()
+    for _, name in ipairs({ "min", "prod", "std", "var", "cumprod", "logsumexp" }) do
+      if t[name] then
+        local a, b = t[name](t, 1.0), t[name](t, 1)
+        same(a, b)
+      end
+    end
+    local idx = tocha.LongTensor({ 1, 3 })
+    same(t:clone():indexFill(1.0, idx, 0), t:clone():indexFill(1, idx, 0))
+    same(t:clone():indexCopy(1.0, idx, t:index(1, idx)), t)
+    same(t:clone():indexAdd(2.0, tocha.LongTensor({ 2 }), t:narrow(2, 1, 1)),
+      t:clone():indexAdd(2, tocha.LongTensor({ 2 }), t:narrow(2, 1, 1)))
+    same(t:clone():scatter(2.0, tocha.LongTensor({ { 1 }, { 2 }, { 3 } }), 0),
+      t:clone():scatter(2, tocha.LongTensor({ { 1 }, { 2 }, { 3 } }), 0))
+    local threads = tocha.getnumthreads()
+    tocha.setnumthreads(1.0)
+    assert.are.equal(1, tocha.getnumthreads())
+    tocha.setnumthreads(threads)
+    local g = tocha.Generator()
+    g:manualSeed(4.0)
+    local a = tocha.DoubleTensor(3):uniform(g, 0, 1)
+    g:manualSeed(4)
+    same(a, tocha.DoubleTensor(3):uniform(g, 0, 1))
+    local r = tocha.LongTensor(50):random(6.0)
+    assert.is_true(r:min() >= 1 and r:max() <= 6)
+  end)
+
   it("storages", function()
     local s = grid():storage()
     assert.are.equal(2, s[2.0])
@@ -271,5 +299,26 @@ describe("optim, datasets and tools with integral floats", function()
     assert.are.equal("integer", math.type(fig.width))
     assert.are.equal(1, fig.scale)
     fails("scale must be an integer 1..4, got 1.5", plot.figure, { scale = 1.5 })
+  end)
+end)
+
+describe("Torch7 code", function()
+  it("under tocha.compat, with values read from DoubleTensors", function()
+    local torch = require "tocha.compat"
+    local n = torch.DoubleTensor({ 4 })[1]
+    assert.are.equal("float", math.type(n))
+    local x = torch.Tensor(n, n / 2):fill(1)
+    assert.are.same({ 4, 2 }, x:size():totable())
+    local s = torch.LongStorage(torch.LongStorage({ 7, 8, 9 }), n / 2)
+    assert.are.same({ 8, 9 }, s:totable())
+    assert.are.equal(4, x:narrow(1, n / 4, n / 2):sum())
+    local perm = torch.randperm(n) -- a DoubleTensor under compat
+    assert.are.equal("torch.DoubleTensor", perm:type())
+    local net = nn.Sequential():add(nn.Linear(n, n / 2)):add(nn.LogSoftMax())
+    local out = net:forward(torch.ones(n))
+    assert.are.equal(2, out:size(1))
+    local loss = nn.ClassNLLCriterion():forward(out, torch.DoubleTensor({ 2 })[1])
+    assert.are.equal(-out[2], loss)
+    tocha.setdefaulttensortype("tocha.FloatTensor") -- compat made it Double
   end)
 end)
