@@ -246,6 +246,8 @@ describe("tocha.compat", function()
     assert.are.equal("torch.ByteTensor", torch.ByteTensor(1):type())
     assert.is_true(x:type(x:type()) == x) -- same type: x itself
     assert.is_truthy(tostring(torch.FloatTensor(1):zero()):find("[torch.FloatTensor of size 1]", 1, true))
+    assert.is_truthy(tostring(torch.FloatTensor(1):zero():storage()):find("[torch.FloatStorage of size 1]", 1, true))
+    assert.is_truthy(tostring(torch.LongStorage({ 2 })):find("[torch.LongStorage of size 1]", 1, true))
     assert.are.equal("torch.LongStorage", torch.type(x:size()))
     assert.are.equal("torch.DoubleStorage", torch.type(x:storage()))
     assert.is_true(torch.isStorage(x:storage()))

@@ -64,7 +64,8 @@ function size_methods.totable(s) return table.move(s, 1, #s, 1, {}) end
 size_metatable.__tostring = function(s)
   local lines = {}
   for i = 1, #s do lines[i] = " " .. tostring(s[i]) end
-  lines[#lines + 1] = string.format("[tocha.LongStorage of size %d]", #s)
+  local prefix = package.loaded["tocha.compat"] and "torch" or "tocha" -- Torch7's names under compat
+  lines[#lines + 1] = string.format("[%s.LongStorage of size %d]", prefix, #s)
   return table.concat(lines, "\n") .. "\n"
 end
 

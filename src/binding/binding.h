@@ -39,6 +39,8 @@ void tl_check(lua_State *L, tocha_status st, int argshift);
  * number is read without them (table entries, t[i]), use tl_tointeger:
  * 1 and *out when the value at `idx` is such a number (not a string), else 0. */
 int tl_tointeger(lua_State *L, int idx, lua_Integer *out);
+/* 1 once tocha.compat is loaded: names then read "torch.FloatTensor". */
+int tl_torch_names(lua_State *L);
 /* A Lua dimension (1-based, negative from the end) as a 0-based one. */
 int tl_checkdim(lua_State *L, const tocha_tensor *t, int arg);
 /* A Lua index into a dimension of `size` (1-based, negative from the end),

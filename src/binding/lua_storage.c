@@ -145,7 +145,8 @@ static int storage_tostring(lua_State *L) {
     luaL_addvalue(&b);
     luaL_addchar(&b, '\n');
   }
-  lua_pushfstring(L, "[%s of size %I]\n", storage_names[s->dtype], (lua_Integer)s->size);
+  const char *name = storage_names[s->dtype] + strlen("tocha.");
+  lua_pushfstring(L, "[%s.%s of size %I]\n", tl_torch_names(L) ? "torch" : "tocha", name, (lua_Integer)s->size);
   luaL_addvalue(&b);
   luaL_pushresult(&b);
   return 1;

@@ -500,21 +500,12 @@ static int convert(lua_State *L, tocha_tensor *t, tocha_dtype dtype) {
   return 1;
 }
 
-/* Once tocha.compat is loaded (package.loaded["tocha.compat"]), t:type()
- * answers Torch7's names ("torch.FloatTensor"), which Torch7 code compares;
- * tocha.type(t) keeps tocha's. */
-static int torch_names(lua_State *L) {
-  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-  lua_getfield(L, -1, "tocha.compat");
-  int on = lua_toboolean(L, -1);
-  lua_pop(L, 2);
-  return on;
-}
-
+/* Under tocha.compat t:type() answers Torch7's names ("torch.FloatTensor"),
+ * which Torch7 code compares; tocha.type(t) keeps tocha's. */
 static int l_tensortype(lua_State *L) {
   tocha_tensor *t = tl_checktensor(L, 1);
   if (lua_isnoneornil(L, 2)) {
-    if (torch_names(L))
+    if (tl_torch_names(L))
       lua_pushfstring(L, "torch.%s", tl_type_names[t->dtype] + strlen("tocha."));
     else
       lua_pushstring(L, tl_type_names[t->dtype]);

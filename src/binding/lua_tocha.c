@@ -90,6 +90,14 @@ int tl_tointeger(lua_State *L, int idx, lua_Integer *out) {
   return isint;
 }
 
+int tl_torch_names(lua_State *L) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_getfield(L, -1, "tocha.compat");
+  int on = lua_toboolean(L, -1);
+  lua_pop(L, 2);
+  return on;
+}
+
 static int64_t checksize_value(lua_State *L, int arg, int isnum, lua_Integer v, int pos) {
   if (!isnum) {
     luaL_argerror(L, arg, lua_pushfstring(L, "size %d must be an integer", pos));
