@@ -69,7 +69,7 @@ describe("dot", function()
   end)
 
   it("rejects bad operands", function()
-    assert_error("sizes 2x2 and 4 do not match", tocha.dot, tocha.Tensor(2, 2), tocha.Tensor(4))
+    assert_error("sizes 2x2 and 5 do not match", tocha.dot, tocha.Tensor(2, 2), tocha.Tensor(5))
     assert_error("mixed tensor types: tensor1 is a FloatTensor but tensor2 is a DoubleTensor",
       tocha.dot, tocha.FloatTensor(3), tocha.DoubleTensor(3))
     assert_error("must be a FloatTensor or a DoubleTensor, got a LongTensor",

@@ -8,15 +8,14 @@
 --
 --   lua5.4 -i -l tocha.compat
 --
--- Type names: torch.type(x), torch.typename(x) and
--- torch.getdefaulttensortype() speak Torch7's names ("torch.FloatTensor"),
--- while x:type() and tocha.type(x) keep tocha's ("tocha.FloatTensor"):
--- tensor methods are shared with tocha itself, whose code builds
--- constructors from those names, so compat cannot change them.  Every call
--- that takes a type name accepts both spellings: x:type("torch.DoubleTensor"),
--- torch.setdefaulttensortype("torch.FloatTensor"), module:type("torch.FloatTensor"),
--- torch.isTypeOf(x, "torch.FloatTensor").  So write torch.type(x) == "torch.FloatTensor",
--- not x:type() == "torch.FloatTensor" (false under tocha).
+-- Type names: x:type(), torch.type(x), torch.typename(x), module:type(),
+-- torch.getdefaulttensortype() and printed tensors speak Torch7's names
+-- ("torch.FloatTensor"), so Torch7's x:type() == 'torch.FloatTensor' works;
+-- tocha.type(x) keeps tocha's ("tocha.FloatTensor"), and tocha's own code
+-- uses it where it needs a name.  Every call that takes a type name accepts
+-- both spellings: x:type("torch.DoubleTensor"), torch.setdefaulttensortype("torch.FloatTensor"),
+-- module:type("torch.FloatTensor"), torch.isTypeOf(x, "torch.FloatTensor").
+-- Without tocha.compat, x:type() gives tocha's names.
 --
 -- As in Torch7, the default tensor type becomes torch.DoubleTensor (tocha's
 -- own default is float): Torch7 scripts mix torch.Tensor and
@@ -206,6 +205,9 @@ function torch.pointer(x)
     error(string.format("bad argument #1 to 'pointer' (object, table, function, thread or string expected, got %s)",
       t), 2)
   end
+  -- t:storage() makes a new Lua object each call: a storage's pointer is its
+  -- memory's (the same for s1 == s2), as in Torch7.
+  if t == "userdata" and torch.isStorage(x) and x.pointer then x = x:pointer() end
   return math.tointeger(tonumber(string.format("%p", x))) or 0
 end
 
@@ -251,10 +253,15 @@ torch.deserialize = forward("deserialize")
 require("tocha.compat.File").install(torch)
 
 -- ---- torch.Timer --------------------------------------------------------------------
--- Wall time ("real") from tocha.progress.clock() (1/100 s on Linux), and
--- processor time ("user") from os.clock(), which counts every thread of
--- the process (system time included); "sys" is always 0.
+-- Wall time ("real") from tocha.clock() (clock_gettime(CLOCK_MONOTONIC)), and
+-- the process's processor time ("user", "sys") from tocha.cputime()
+-- (getrusage: every thread of the process), as in Torch7.
 local Timer = class.get("torch.Timer") or class.new("torch.Timer")
+
+local function now()
+  local user, sys = tocha.cputime()
+  return tocha.clock(), user, sys
+end
 
 function Timer:__init()
   self:reset()
@@ -262,16 +269,18 @@ end
 
 --- Starts counting from zero again (a stopped timer stays stopped).
 function Timer:reset()
-  self.real_total, self.cpu_total = 0, 0
-  self.real_start, self.cpu_start = progress.clock(), os.clock()
+  self.real_total, self.user_total, self.sys_total = 0, 0, 0
+  self.real_start, self.user_start, self.sys_start = now()
   if self.running == nil then self.running = true end
   return self
 end
 
 function Timer:stop()
   if self.running then
-    self.real_total = self.real_total + progress.clock() - self.real_start
-    self.cpu_total = self.cpu_total + os.clock() - self.cpu_start
+    local real, user, sys = now()
+    self.real_total = self.real_total + real - self.real_start
+    self.user_total = self.user_total + user - self.user_start
+    self.sys_total = self.sys_total + sys - self.sys_start
     self.running = false
   end
   return self
@@ -279,20 +288,20 @@ end
 
 function Timer:resume()
   if not self.running then
-    self.real_start, self.cpu_start = progress.clock(), os.clock()
+    self.real_start, self.user_start, self.sys_start = now()
     self.running = true
   end
   return self
 end
 
---- {real = s, user = s, sys = 0}: time counted while running.
+--- {real = s, user = s, sys = s}: time counted while running.
 function Timer:time()
-  local real, cpu = self.real_total, self.cpu_total
+  local real, user, sys = self.real_total, self.user_total, self.sys_total
   if self.running then
-    real = real + progress.clock() - self.real_start
-    cpu = cpu + os.clock() - self.cpu_start
+    local r, u, s = now()
+    real, user, sys = real + r - self.real_start, user + u - self.user_start, sys + s - self.sys_start
   end
-  return { real = real, user = cpu, sys = 0 }
+  return { real = real, user = user, sys = sys }
 end
 
 function Timer:__tostring__()

@@ -61,6 +61,7 @@
 -- step; i counts the batches from 1.
 local tocha = require "tocha"
 local class = require "tocha.class"
+local utils = require "tocha.utils"
 
 local datasets = {}
 
@@ -98,11 +99,9 @@ end
 local function check_integer(fname, opts, key, lo)
   local v = opts[key]
   if v == nil then return nil end
-  if math.type(v) ~= "integer" and not (type(v) == "number" and v == math.floor(v) and v > -2 ^ 53 and v < 2 ^ 53)
-  then
-    fail(fname, "%s must be an integer, got %s", key, tostring(v))
-  end
-  v = math.tointeger(v)
+  local given = v
+  v = utils.integer(v)
+  if v == nil then fail(fname, "%s must be an integer, got %s", key, tostring(given)) end
   if lo and v < lo then fail(fname, "%s must be >= %d, got %d", key, lo, v) end
   return v
 end
@@ -177,9 +176,11 @@ local batch_options = { shuffle = true, seed = true, epoch = true, generator = t
 
 --- for inputs, labels, i in set:batches(batchSize [, options]) do ... end
 function Dataset:batches(batch_size, opts)
-  if math.type(batch_size) ~= "integer" or batch_size < 1 then
+  local given_size = batch_size
+  batch_size = utils.integer(batch_size)
+  if batch_size == nil or batch_size < 1 then
     raise(string.format("bad argument #1 to 'batches' (batch size must be an integer >= 1, got %s)",
-      tostring(batch_size)))
+      tostring(given_size)))
   end
   local function opterror(fmt, ...)
     raise(string.format("bad argument #2 to 'batches' (" .. fmt .. ")", ...))
@@ -190,11 +191,11 @@ function Dataset:batches(batch_size, opts)
     if not batch_options[k] then opterror("unknown option '%s'", tostring(k)) end
   end
   local seed, epoch, gen = opts.seed, opts.epoch, opts.generator
-  if seed ~= nil and not math.tointeger(seed) then opterror("seed must be an integer, got %s", tostring(seed)) end
-  if epoch ~= nil and not (math.tointeger(epoch) and epoch >= 1) then
+  if seed ~= nil and not utils.integer(seed) then opterror("seed must be an integer, got %s", tostring(seed)) end
+  if epoch ~= nil and not (utils.integer(epoch) and epoch >= 1) then
     opterror("epoch must be an integer >= 1, got %s", tostring(epoch))
   end
-  seed, epoch = seed and math.tointeger(seed), epoch and math.tointeger(epoch)
+  seed, epoch = seed and utils.integer(seed), epoch and utils.integer(epoch)
   if epoch ~= nil and seed == nil then opterror("epoch needs seed") end
   if gen ~= nil and getmetatable(gen) ~= generator_metatable then
     opterror("generator must be a tocha.Generator, got %s", type(gen))

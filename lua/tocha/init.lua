@@ -14,6 +14,7 @@ end
 local tocha = require "tocha.core"
 tocha.blas_coretype_choice = blas_kernels or blas_note or "tocha.cpu not found"
 local printing = require "tocha.print"
+local utils = require "tocha.utils"
 require "tocha.tensor"
 require "tocha.tensorlib"
 
@@ -27,17 +28,45 @@ end
 -- ---- sizes: t:size() returns a tocha.LongStorage (a list of integers) -------
 local size_metatable = getmetatable(tocha.FloatTensor(1):size())
 local size_methods = {}
-size_metatable.__index = size_methods
 size_metatable.__typename = "tocha.LongStorage"
 
+-- A view tocha.LongStorage(s, offset, size) is an empty table whose private
+-- field [VIEW] = {parent = root list, offset = elements before, n = size}:
+-- its elements are read and written in the parent (Torch7's storage views).
+local VIEW = {}
+size_metatable.__index = function(s, k)
+  local view = rawget(s, VIEW)
+  if view then
+    local i = utils.integer(k)
+    if i then return (i >= 1 and i <= view.n) and view.parent[view.offset + i] or nil end
+  end
+  return size_methods[k]
+end
+size_metatable.__newindex = function(s, k, v)
+  local view = rawget(s, VIEW)
+  if not view then return rawset(s, k, v) end
+  local i = utils.integer(k)
+  if not i or i < 1 or i > view.n then
+    error(string.format("LongStorage view: index %s out of range 1..%d", tostring(k), view.n), 2)
+  end
+  view.parent[view.offset + i] = v
+end
+size_metatable.__len = function(s)
+  local view = rawget(s, VIEW)
+  return view and view.n or rawlen(s)
+end
+
 function size_methods.size(s) return #s end
+
+function size_methods.elementSize() return 8 end
 
 function size_methods.totable(s) return table.move(s, 1, #s, 1, {}) end
 
 size_metatable.__tostring = function(s)
   local lines = {}
   for i = 1, #s do lines[i] = " " .. tostring(s[i]) end
-  lines[#lines + 1] = string.format("[tocha.LongStorage of size %d]", #s)
+  local prefix = package.loaded["tocha.compat"] and "torch" or "tocha" -- Torch7's names under compat
+  lines[#lines + 1] = string.format("[%s.LongStorage of size %d]", prefix, #s)
   return table.concat(lines, "\n") .. "\n"
 end
 
@@ -49,20 +78,40 @@ size_metatable.__eq = function(a, b)
   return true
 end
 
---- tocha.LongStorage(n) (n zeros) or tocha.LongStorage({...}).
-function tocha.LongStorage(arg)
+--- tocha.LongStorage(n) (n zeros), tocha.LongStorage({...}), or a view
+--- tocha.LongStorage(storage, offset [, size]) sharing storage's elements
+--- offset .. offset + size - 1 (size defaults to the rest).
+function tocha.LongStorage(arg, offset, size)
   local s = {}
+  if getmetatable(arg) == size_metatable and offset ~= nil then
+    local n = #arg
+    local first = utils.integer(offset)
+    if first == nil or first < 1 or first > n + 1 then
+      error(string.format("bad argument #2 to 'LongStorage' (offset must be an integer in 1..%d, got %s)", n + 1,
+        tostring(offset)), 2)
+    end
+    local count = size == nil and n - first + 1 or utils.integer(size)
+    if count == nil or count < 0 or first + count - 1 > n then
+      error(string.format("bad argument #3 to 'LongStorage' (size must be an integer in 0..%d, got %s)",
+        n - first + 1, tostring(size)), 2)
+    end
+    local parent, skip = arg, first - 1
+    local inner = rawget(arg, VIEW)
+    if inner then parent, skip = inner.parent, inner.offset + skip end
+    s[VIEW] = { parent = parent, offset = skip, n = count }
+    return setmetatable(s, size_metatable)
+  end
   if type(arg) == "table" then
     for i = 1, #arg do
-      local v = arg[i]
-      if math.type(v) ~= "integer" then
+      local v = utils.integer(arg[i])
+      if v == nil then
         error(string.format("bad argument #1 to 'LongStorage' (entry %d must be an integer, got %s)", i,
-          tostring(v)), 2)
+          tostring(arg[i])), 2)
       end
       s[i] = v
     end
-  elseif math.type(arg) == "integer" and arg >= 0 and arg <= 2 ^ 24 then
-    for i = 1, arg do s[i] = 0 end
+  elseif utils.integer(arg) and arg >= 0 and arg <= 2 ^ 24 then
+    for i = 1, utils.integer(arg) do s[i] = 0 end
   elseif arg ~= nil then
     error(string.format("bad argument #1 to 'LongStorage' (size 0..2^24 or table expected, got %s)", tostring(arg)),
       2)

@@ -19,6 +19,7 @@
 -- name, names that then agree share a colour, and the word picks the dash
 -- (train solid, validation dashed, test dotted).
 local tocha = require "tocha"
+local utils = require "tocha.utils"
 
 local plot = {}
 
@@ -255,17 +256,18 @@ function plot.figure(opts)
   fig.width = opts.width
   fig.height = opts.height
   for _, key in ipairs({ "width", "height" }) do
-    local v = opts[key]
-    if v ~= nil and (math.type(v) ~= "integer" or v < 64 or v > 16384) then
-      fail("figure", 1, string.format("%s must be an integer 64..16384, got %s", key, tostring(v)))
+    local v = utils.integer(opts[key])
+    if opts[key] ~= nil and (v == nil or v < 64 or v > 16384) then
+      fail("figure", 1, string.format("%s must be an integer 64..16384, got %s", key, tostring(opts[key])))
     end
+    fig[key] = v
   end
-  fig.cols = opts.cols
-  if fig.cols ~= nil and (math.type(fig.cols) ~= "integer" or fig.cols < 1) then
-    fail("figure", 1, "cols must be an integer >= 1, got " .. tostring(fig.cols))
+  fig.cols = utils.integer(opts.cols)
+  if opts.cols ~= nil and (fig.cols == nil or fig.cols < 1) then
+    fail("figure", 1, "cols must be an integer >= 1, got " .. tostring(opts.cols))
   end
-  fig.scale = opts.scale or 2
-  if math.type(fig.scale) ~= "integer" or fig.scale < 1 or fig.scale > 4 then
+  fig.scale = utils.integer(opts.scale or 2)
+  if fig.scale == nil or fig.scale < 1 or fig.scale > 4 then
     fail("figure", 1, "scale must be an integer 1..4, got " .. tostring(opts.scale))
   end
   return fig

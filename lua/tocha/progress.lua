@@ -27,31 +27,14 @@
 -- it the environment variable TOCHA_PROGRESS=always|never|auto does (any
 -- other value means auto).  The line width is the option `width`, else the
 -- COLUMNS environment variable, else 80.
+local utils = require "tocha.utils"
 local progress = {}
 
 -- ---- clock ---------------------------------------------------------------------
--- os.clock() is processor time and os.time() counts whole seconds, so the
--- wall clock is Linux's /proc/uptime (seconds since boot, 1/100 s steps,
--- monotonic) when it is readable, and os.time() otherwise.
-local function read_uptime()
-  local f = io.open("/proc/uptime", "r")
-  if not f then return nil end
-  local seconds = f:read("n")
-  f:close()
-  return seconds
-end
-
-local last_uptime = read_uptime()
-
 --- Wall-clock seconds (a float) from an arbitrary origin; only differences
--- mean something.  Resolution 0.01 s on Linux, 1 s elsewhere.
-function progress.clock()
-  if last_uptime then
-    last_uptime = read_uptime() or last_uptime
-    return last_uptime
-  end
-  return os.time()
-end
+-- mean something: tocha.clock(), clock_gettime(CLOCK_MONOTONIC) (os.clock()
+-- is processor time and os.time() counts whole seconds).
+progress.clock = require("tocha.core").clock
 
 -- ---- terminal detection ---------------------------------------------------------
 local fd_is_tty = {}
@@ -160,10 +143,11 @@ function progress.new(total, opts)
   if label ~= nil and type(label) ~= "string" then
     error(string.format("bad argument #2 to 'new' (option 'label' must be a string, got %s)", type(label)), 2)
   end
-  local width = option(opts, "width") or math.tointeger(tonumber(os.getenv("COLUMNS") or "")) or 80
-  if math.type(width) ~= "integer" or width < 20 then
+  local given_width = option(opts, "width") or math.tointeger(tonumber(os.getenv("COLUMNS") or "")) or 80
+  local width = utils.integer(given_width)
+  if width == nil or width < 20 then
     error(string.format("bad argument #2 to 'new' (option 'width' must be an integer >= 20, got %s)",
-      tostring(width)), 2)
+      tostring(given_width)), 2)
   end
   local interval = option(opts, "interval") or 0.1
   if type(interval) ~= "number" or interval < 0 then

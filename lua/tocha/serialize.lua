@@ -287,7 +287,7 @@ end
 
 local function emit_tensor(w, v)
   define(w, v)
-  local dtype = DTYPE_OF[v:type()]
+  local dtype = DTYPE_OF[core.type(v)]
   local nd = v:dim()
   local g = w.tensor_group[v]
   local fields = {}

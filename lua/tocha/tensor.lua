@@ -1,5 +1,6 @@
 -- Tensor methods written in Lua on top of the C ones.
 local tocha = require "tocha.core"
+local utils = require "tocha.utils"
 
 local methods = tocha._methods
 
@@ -22,10 +23,10 @@ function methods.repeatTensor(x, ...)
   end
   local viewed, expanded, result = {}, {}, {}
   for d = 1, m do
-    local r = reps[d]
-    if math.type(r) ~= "integer" or r < 1 then
+    local r = utils.integer(reps[d])
+    if r == nil or r < 1 then
       error(string.format("bad argument #%d to 'repeatTensor' (repeat count must be a positive integer, got %s)",
-        d, tostring(r)), 2)
+        d, tostring(reps[d])), 2)
     end
     local s = d > m - n and x:size(d - (m - n)) or 1
     viewed[#viewed + 1], viewed[#viewed + 2] = 1, s

@@ -1,8 +1,45 @@
--- Helpers shared by nn, optim and serialisation: deep copies and type
--- conversions that keep shared storages shared, and parameter flattening.
-local tocha = require "tocha"
+-- Helpers shared by nn, optim and serialisation: integer arguments, deep
+-- copies and type conversions that keep shared storages shared, and
+-- parameter flattening.
+--
+-- Integer arguments (sizes, indices, dimensions, counts, seeds, class
+-- targets, ...): Torch7 code passes floats with integral values (2.0, a value
+-- read from a DoubleTensor, n / 2), as LuaJIT had only doubles. Take them
+-- with ONE of:
+--   local n = utils.integer(v)            -- 2 for 2 or 2.0; nil for 2.5, "2", nil
+--   local n = utils.checkinteger(v, "nn.Linear", "inputSize", 1)
+--                                          -- the integer, or an error
+--                                          -- "nn.Linear: inputSize must be an
+--                                          -- integer >= 1, got 2.5"
+-- and keep the returned integer (not v), so that later arithmetic and C calls
+-- see an integer. The C binding follows the same rule (luaL_checkinteger,
+-- tl_tointeger in src/binding/binding.h).
+local tocha = require "tocha.core" -- the same table as require "tocha" (init.lua fills it)
 
 local utils = {}
+
+--- v as a Lua integer when it is an integer or a float with an integral value
+--- (as Lua 5.4's luaL_checkinteger takes numbers), else nil. Strings are not numbers here.
+function utils.integer(v)
+  local kind = math.type(v)
+  if kind == "integer" then return v end
+  if kind == "float" then return math.tointeger(v) end
+  return nil
+end
+
+--- utils.integer(v), or an error "<where>: <what> must be an integer[ >= min], got <v>"
+--- raised at the caller's caller (level 3 by default: the user's call of a
+--- constructor or method that checks its argument here).
+function utils.checkinteger(v, where, what, min, level)
+  local n = utils.integer(v)
+  if n == nil or (min ~= nil and n < min) then
+    local want = min == nil and "an integer" or min == 1 and "a positive integer"
+      or string.format("an integer >= %d", min)
+    error(string.format("%s: %s must be %s, got %s", where, what, want,
+      type(v) == "string" and string.format("%q", v) or tostring(v)), level or 3)
+  end
+  return n
+end
 
 --- An empty tensor of the same type as `t`.
 function utils.new_like(t)
@@ -81,11 +118,12 @@ function utils.convert_tensors(obj, typename, cache)
   for k, v in pairs(obj) do
     -- Only floating-point tensors change type: Long and Byte tensors hold
     -- indices and masks (e.g. Dropout's bit mask), whatever the module's type.
-    local floating = tocha.isTensor(v) and (v:type() == "tocha.FloatTensor" or v:type() == "tocha.DoubleTensor")
+    local name = tocha.type(v) -- tocha's names, also under tocha.compat
+    local floating = name == "tocha.FloatTensor" or name == "tocha.DoubleTensor"
     if floating then
       local converted = cache.tensors[v]
       if not converted then
-        if v:type() == typename then
+        if name == typename then
           converted = v
         elseif v:dim() == 0 then
           converted = tocha[typename:match("^tocha%.(.+)$")]()

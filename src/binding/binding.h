@@ -32,6 +32,15 @@ tocha_tensor *tl_pushview(lua_State *L, const tocha_tensor *src);
  * positions are shifted by `argshift` to give Lua argument numbers. */
 void tl_check(lua_State *L, tocha_status st, int argshift);
 
+/* Integers from Lua, everywhere one is expected (index, size, dimension,
+ * count, seed, ...): an integer or a float with an integral value (2.0, as
+ * Torch7 code passes them), exactly as luaL_checkinteger takes numbers.
+ * luaL_checkinteger / luaL_optinteger already follow this rule; where a
+ * number is read without them (table entries, t[i]), use tl_tointeger:
+ * 1 and *out when the value at `idx` is such a number (not a string), else 0. */
+int tl_tointeger(lua_State *L, int idx, lua_Integer *out);
+/* 1 once tocha.compat is loaded: names then read "torch.FloatTensor". */
+int tl_torch_names(lua_State *L);
 /* A Lua dimension (1-based, negative from the end) as a 0-based one. */
 int tl_checkdim(lua_State *L, const tocha_tensor *t, int arg);
 /* A Lua index into a dimension of `size` (1-based, negative from the end),
@@ -67,6 +76,7 @@ void tl_open_data(lua_State *L, int module, int methods);
 void tl_open_png(lua_State *L, int module, int methods);
 void tl_open_t7(lua_State *L, int module, int methods);
 void tl_open_tensorlib(lua_State *L, int module, int methods);
+void tl_open_clock(lua_State *L, int module, int methods);
 
 /* Registers `funcs` into the method table (when methods != 0) and the
  * module table (when module != 0). */

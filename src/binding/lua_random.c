@@ -114,10 +114,50 @@ static int l_fill_normal(lua_State *L) {
   return 1;
 }
 
+/* x:bernoulli([gen,] probs), Torch7's form with a Float or Double tensor of
+ * probabilities with as many elements as x: element i of x (logical order)
+ * is 1 when u_i < p_i, u being one Double uniform fill [0, 1) of n elements
+ * from the generator (so P(1) = p_i, exactly 0 for p_i = 0, 1 for p_i = 1). */
+static int fill_bernoulli_tensor(lua_State *L, tocha_tensor *t, tocha_rng *g, int arg, int skip) {
+  tocha_tensor *p = tl_totensor(L, arg);
+  if (p->dtype != TOCHA_FLOAT && p->dtype != TOCHA_DOUBLE)
+    luaL_argerror(L, arg, lua_pushfstring(L, "probabilities must be a Float or Double tensor, got %s",
+                                          tl_type_names[p->dtype]));
+  int64_t n = tocha_tensor_nelement(t);
+  if (tocha_tensor_nelement(p) != n)
+    luaL_argerror(L, arg, lua_pushfstring(L, "%I probabilities for a tensor of %I elements",
+                                          (lua_Integer)tocha_tensor_nelement(p), (lua_Integer)n));
+  lua_settop(L, 1);
+  if (n == 0) return 1;
+  tocha_tensor pd, u;
+  tocha_tensor_init(&pd, TOCHA_DOUBLE);
+  tocha_tensor_init(&u, TOCHA_DOUBLE);
+  tocha_status st = tocha_clone(&pd, p, TOCHA_DOUBLE); /* contiguous */
+  int in_range = 1;
+  if (!st) {
+    const double *pv = tocha_tensor_data(&pd);
+    for (int64_t i = 0; i < n; i++) in_range &= pv[i] >= 0 && pv[i] <= 1; /* NaN fails */
+  }
+  if (!st && in_range) st = tocha_tensor_new(&u, TOCHA_DOUBLE, 1, &n);
+  if (!st && in_range) st = tocha_uniform(g, &u, 0, 1);
+  if (!st && in_range) {
+    double *uv = tocha_tensor_data(&u);
+    const double *pv = tocha_tensor_data(&pd);
+    for (int64_t i = 0; i < n; i++) uv[i] = uv[i] < pv[i] ? 1 : 0;
+    st = tocha_copy(t, &u);
+  }
+  tocha_tensor_release(&pd);
+  tocha_tensor_release(&u);
+  if (!in_range) luaL_argerror(L, arg, "probabilities must be in [0, 1]");
+  tl_check(L, st, skip);
+  return 1;
+}
+
 static int l_fill_bernoulli(lua_State *L) {
   tocha_tensor *t = tl_checktensor(L, 1);
   int skip;
   tocha_rng *g = tl_optgenerator(L, 2, &skip);
+  if (tl_totensor(L, 2 + skip)) return fill_bernoulli_tensor(L, t, g, 2 + skip, skip);
   double p = luaL_optnumber(L, 2 + skip, 0.5);
   lua_settop(L, 1);
   tl_check(L, tocha_bernoulli(g, t, p), skip);

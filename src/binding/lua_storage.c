@@ -118,9 +118,8 @@ static int storage_newindex(lua_State *L) {
     case TOCHA_DOUBLE: ((double *)s->data)[i] = v; break;
     case TOCHA_LONG: ((int64_t *)s->data)[i] = luaL_checkinteger(L, 3); break;
     case TOCHA_BYTE: {
-      lua_Integer b = luaL_checkinteger(L, 3);
-      luaL_argcheck(L, b >= 0 && b <= 255, 3, "expected 0..255 for a ByteStorage");
-      ((uint8_t *)s->data)[i] = (uint8_t)b;
+      lua_Integer b = luaL_checkinteger(L, 3); /* modulo 256, as C converts to unsigned char */
+      ((uint8_t *)s->data)[i] = (uint8_t)((lua_Unsigned)b & 0xffu);
       break;
     }
     default: break;
@@ -146,7 +145,8 @@ static int storage_tostring(lua_State *L) {
     luaL_addvalue(&b);
     luaL_addchar(&b, '\n');
   }
-  lua_pushfstring(L, "[%s of size %I]\n", storage_names[s->dtype], (lua_Integer)s->size);
+  const char *name = storage_names[s->dtype] + strlen("tocha.");
+  lua_pushfstring(L, "[%s.%s of size %I]\n", tl_torch_names(L) ? "torch" : "tocha", name, (lua_Integer)s->size);
   luaL_addvalue(&b);
   luaL_pushresult(&b);
   return 1;
@@ -165,6 +165,25 @@ static int tensor_storage(lua_State *L) {
 
 static int storage_pointer(lua_State *L) {
   lua_pushlightuserdata(L, check_storage(L, 1));
+  return 1;
+}
+
+/* s1 == s2: the same storage (t:storage() makes a new Lua object each time;
+ * Torch7 code compares them to ask whether two tensors share memory). */
+static int storage_eq(lua_State *L) {
+  storage_box *a = to_storage(L, 1), *b = to_storage(L, 2);
+  lua_pushboolean(L, a && b && a->storage && a->storage == b->storage);
+  return 1;
+}
+
+/* Bytes per element (Torch7's Storage:elementSize and Tensor:elementSize). */
+static int storage_element_size(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)tocha_dtype_size(check_storage(L, 1)->dtype));
+  return 1;
+}
+
+static int tensor_element_size(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)tocha_dtype_size(tl_checktensor(L, 1)->dtype));
   return 1;
 }
 
@@ -212,7 +231,9 @@ static int tensor_set(lua_State *L) {
 
 void tl_open_storage(lua_State *L, int module, int methods) {
   static const luaL_Reg storage_methods[] = {
-      {"size", storage_size}, {"pointer", storage_pointer}, {NULL, NULL}};
+      {"size", storage_size}, {"pointer", storage_pointer}, {"elementSize", storage_element_size}, {NULL, NULL}};
+  lua_pushcfunction(L, tensor_element_size);
+  lua_setfield(L, methods, "elementSize");
   lua_pushcfunction(L, tensor_storage);
   lua_setfield(L, methods, "storage");
   lua_pushcfunction(L, tensor_set);
@@ -236,6 +257,8 @@ void tl_open_storage(lua_State *L, int module, int methods) {
     lua_setfield(L, -2, "__close");
     lua_pushcfunction(L, storage_tostring);
     lua_setfield(L, -2, "__tostring");
+    lua_pushcfunction(L, storage_eq);
+    lua_setfield(L, -2, "__eq");
     lua_pop(L, 1);
     if (d == TOCHA_LONG) continue; /* tocha.LongStorage is the size list (init.lua) */
     lua_newtable(L);

@@ -301,13 +301,17 @@ static int l_narrow(lua_State *L) {
 
 static int l_select(lua_State *L) {
   tocha_tensor *t = tl_checktensor(L, 1);
-  int dim = tl_checkdim(L, t, 2);
-  int64_t index = tl_checkindex(L, 3, t->size[dim], dim);
   if (t->ndim == 1) {
-    /* Torch7 returns the number itself when selecting from a vector. */
+    /* Torch7 returns the number itself when selecting from a vector, and
+     * its dimension argument is not looked at then (Torch7 code selects
+     * dimension 2 of a 1-element row: t:narrow(2, 1, 1):select(1, i):select(2, 1)). */
+    luaL_checkinteger(L, 2);
+    int64_t index = tl_checkindex(L, 3, t->size[0], 0);
     tl_pushelement(L, t, t->offset + index * t->stride[0]);
     return 1;
   }
+  int dim = tl_checkdim(L, t, 2);
+  int64_t index = tl_checkindex(L, 3, t->size[dim], dim);
   tocha_tensor *out = tl_pushtensor(L, t->dtype);
   tl_check(L, tocha_select(out, t, dim, index), 0);
   return 1;
@@ -496,10 +500,15 @@ static int convert(lua_State *L, tocha_tensor *t, tocha_dtype dtype) {
   return 1;
 }
 
+/* Under tocha.compat t:type() answers Torch7's names ("torch.FloatTensor"),
+ * which Torch7 code compares; tocha.type(t) keeps tocha's. */
 static int l_tensortype(lua_State *L) {
   tocha_tensor *t = tl_checktensor(L, 1);
   if (lua_isnoneornil(L, 2)) {
-    lua_pushstring(L, tl_type_names[t->dtype]);
+    if (tl_torch_names(L))
+      lua_pushfstring(L, "torch.%s", tl_type_names[t->dtype] + strlen("tocha."));
+    else
+      lua_pushstring(L, tl_type_names[t->dtype]);
     return 1;
   }
   const char *name = luaL_checkstring(L, 2);
@@ -550,15 +559,18 @@ static int index_view(lua_State *L, tocha_tensor *t, int key, int64_t *element) 
     luaL_error(L, "index: %I indices given for a %dD tensor", n, t->ndim);
   int all_numbers = 1;
   for (lua_Integer k = 1; k <= n; k++) {
+    lua_Integer ignored;
     lua_geti(L, key, k);
-    if (!lua_isinteger(L, -1)) all_numbers = 0;
+    if (!tl_tointeger(L, -1, &ignored)) all_numbers = 0;
     lua_pop(L, 1);
   }
   if (all_numbers && n == t->ndim && n > 0) {
     int64_t off = t->offset;
     for (int d = 0; d < n; d++) {
+      lua_Integer given = 0;
       lua_geti(L, key, d + 1);
-      lua_Integer given = lua_tointeger(L, -1), i = given < 0 ? given + t->size[d] + 1 : given;
+      tl_tointeger(L, -1, &given);
+      lua_Integer i = given < 0 ? given + t->size[d] + 1 : given;
       lua_pop(L, 1);
       if (i < 1 || i > t->size[d])
         luaL_error(L, "index: index %I out of range for dimension %d of size %I", given, d + 1, (lua_Integer)t->size[d]);
@@ -572,8 +584,10 @@ static int index_view(lua_State *L, tocha_tensor *t, int key, int64_t *element) 
   for (lua_Integer k = 1; k <= n; k++) {
     int type = lua_geti(L, key, k);
     if (type == LUA_TNUMBER) {
-      if (!lua_isinteger(L, -1)) luaL_error(L, "index: entry %I must be an integer, got %s", k, lua_tostring(L, -1));
-      lua_Integer given = lua_tointeger(L, -1), i = given < 0 ? given + view->size[d] + 1 : given;
+      lua_Integer given;
+      if (!tl_tointeger(L, -1, &given))
+        luaL_error(L, "index: entry %I must be an integer, got %s", k, lua_tostring(L, -1));
+      lua_Integer i = given < 0 ? given + view->size[d] + 1 : given;
       if (i < 1 || i > view->size[d])
         luaL_error(L, "index: index %I out of range for dimension %I of size %I", given, k, (lua_Integer)view->size[d]);
       if (view->ndim == 1) {
@@ -588,17 +602,15 @@ static int index_view(lua_State *L, tocha_tensor *t, int key, int64_t *element) 
       if (len > 2) luaL_error(L, "index: range at entry %I must be {}, {i} or {first, last}, got %I numbers", k, len);
       if (len >= 1) {
         lua_geti(L, -1, 1);
-        int isint;
-        from = lua_tointegerx(L, -1, &isint);
-        if (!isint) luaL_error(L, "index: range start at entry %I must be an integer", k);
+        if (!tl_tointeger(L, -1, &from))
+          luaL_error(L, "index: range start at entry %I must be an integer, got %s", k, luaL_tolstring(L, -1, NULL));
         lua_pop(L, 1);
         to = from;
       }
       if (len == 2) {
         lua_geti(L, -1, 2);
-        int isint;
-        to = lua_tointegerx(L, -1, &isint);
-        if (!isint) luaL_error(L, "index: range end at entry %I must be an integer", k);
+        if (!tl_tointeger(L, -1, &to))
+          luaL_error(L, "index: range end at entry %I must be an integer, got %s", k, luaL_tolstring(L, -1, NULL));
         lua_pop(L, 1);
       }
       lua_Integer size = view->size[d], f = from < 0 ? from + size + 1 : from, l = to < 0 ? to + size + 1 : to;
@@ -653,9 +665,10 @@ static int tensor_index(lua_State *L) {
       }
       return 1;
     case LUA_TNUMBER: {
-      if (!lua_isinteger(L, 2)) luaL_error(L, "index: integer expected, got %s", lua_tostring(L, 2));
+      lua_Integer given;
+      if (!tl_tointeger(L, 2, &given)) luaL_error(L, "index: integer expected, got %s", lua_tostring(L, 2));
       if (t->ndim == 0) luaL_error(L, "index: tensor is empty");
-      lua_Integer given = lua_tointeger(L, 2), i = given < 0 ? given + t->size[0] + 1 : given;
+      lua_Integer i = given < 0 ? given + t->size[0] + 1 : given;
       if (i < 1 || i > t->size[0])
         luaL_error(L, "index: index %I out of range for dimension 1 of size %I", given, (lua_Integer)t->size[0]);
       if (t->ndim == 1) {
@@ -728,9 +741,10 @@ static int tensor_newindex(lua_State *L) {
   tocha_tensor *t = (tocha_tensor *)lua_touserdata(L, 1);
   switch (lua_type(L, 2)) {
     case LUA_TNUMBER: {
-      if (!lua_isinteger(L, 2)) luaL_error(L, "index: integer expected, got %s", lua_tostring(L, 2));
+      lua_Integer given;
+      if (!tl_tointeger(L, 2, &given)) luaL_error(L, "index: integer expected, got %s", lua_tostring(L, 2));
       if (t->ndim == 0) luaL_error(L, "index: tensor is empty");
-      lua_Integer given = lua_tointeger(L, 2), i = given < 0 ? given + t->size[0] + 1 : given;
+      lua_Integer i = given < 0 ? given + t->size[0] + 1 : given;
       if (i < 1 || i > t->size[0])
         luaL_error(L, "index: index %I out of range for dimension 1 of size %I", given, (lua_Integer)t->size[0]);
       if (t->ndim == 1 && !tl_totensor(L, 3)) {

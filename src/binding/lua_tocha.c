@@ -82,6 +82,22 @@ int64_t tl_checkindex(lua_State *L, int arg, int64_t size, int dim) {
   return i - 1;
 }
 
+int tl_tointeger(lua_State *L, int idx, lua_Integer *out) {
+  int isint = 0;
+  if (lua_type(L, idx) != LUA_TNUMBER) return 0;
+  lua_Integer v = lua_tointegerx(L, idx, &isint);
+  if (isint) *out = v;
+  return isint;
+}
+
+int tl_torch_names(lua_State *L) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_getfield(L, -1, "tocha.compat");
+  int on = lua_toboolean(L, -1);
+  lua_pop(L, 2);
+  return on;
+}
+
 static int64_t checksize_value(lua_State *L, int arg, int isnum, lua_Integer v, int pos) {
   if (!isnum) {
     luaL_argerror(L, arg, lua_pushfstring(L, "size %d must be an integer", pos));
@@ -136,16 +152,19 @@ void tl_pushelement(lua_State *L, const tocha_tensor *t, int64_t off) {
   }
 }
 
-/* A number for storing into a tensor of `dtype` (integers for Long/Byte). */
+/* A number for storing into a tensor of `dtype` (integers for Long/Byte).
+ * A ByteTensor stores an integer modulo 256, as C's conversion to unsigned
+ * char does (Torch7: b[i] = 200 + 100 stores 44). */
 double tl_checkvalue(lua_State *L, int arg, tocha_dtype dtype) {
   lua_Number v = luaL_checknumber(L, arg);
   if (dtype == TOCHA_LONG || dtype == TOCHA_BYTE) {
-    lua_Integer iv;
-    if (!lua_isinteger(L, arg) && !(lua_numbertointeger(v, &iv) && (lua_Number)iv == v))
-      luaL_argerror(L, arg, lua_pushfstring(L, "expected an integer for a %s, got %f", tl_type_names[dtype], v));
-    if (dtype == TOCHA_BYTE && (v < 0 || v > 255))
-      luaL_argerror(L, arg, lua_pushfstring(L, "expected 0..255 for a ByteTensor, got %s", lua_tostring(L, arg)));
-    if (dtype == TOCHA_LONG && lua_isinteger(L, arg)) return (double)lua_tointeger(L, arg);
+    int isint;
+    lua_Integer iv = lua_tointegerx(L, arg, &isint);
+    if (!isint)
+      luaL_argerror(L, arg, lua_pushfstring(L, "expected an integer for a %s, got %s", tl_type_names[dtype],
+                                            luaL_tolstring(L, arg, NULL)));
+    if (dtype == TOCHA_BYTE) return (double)(uint8_t)((lua_Unsigned)iv & 0xffu);
+    return (double)iv;
   }
   return v;
 }
@@ -223,6 +242,7 @@ int luaopen_tocha_core(lua_State *L) {
   tl_open_png(L, module, methods);
   tl_open_t7(L, module, methods);
   tl_open_tensorlib(L, module, methods);
+  tl_open_clock(L, module, methods);
 
   lua_pushvalue(L, methods);
   lua_setfield(L, module, "_methods");

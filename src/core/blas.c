@@ -310,19 +310,39 @@ tocha_status tocha_dot(double *result, const tocha_tensor *a, const tocha_tensor
   if ((st = check_real(a, 1, "tensor1")) || (st = check_real(b, 2, "tensor2")) ||
       (st = check_same_type(b, 2, "tensor2", a, "tensor1")))
     return st;
-  if (!tocha_tensor_same_size(a, b)) {
+  if (tocha_tensor_nelement(a) != tocha_tensor_nelement(b)) { /* Torch7: equal element counts */
     char sa[128], sb[128];
     tocha_tensor_shape_string(a, sa, sizeof sa);
     tocha_tensor_shape_string(b, sb, sizeof sb);
     return tocha_fail(TOCHA_ESIZE, 2, "sizes %s and %s do not match", sa, sb);
   }
   double sum = 0;
+  tocha_tensor copy, shaped;
+  tocha_tensor_init(&copy, b->dtype);
   if (tocha_tensor_nelement(a) > 0) {
+    if (!tocha_tensor_same_size(a, b)) {
+      /* b in its own logical order, seen in a's shape */
+      if (!tocha_tensor_is_contiguous(b)) {
+        tocha_status cs = tocha_clone(&copy, b, b->dtype);
+        if (cs) return cs;
+        b = &copy;
+      }
+      shaped = *b;
+      shaped.ndim = a->ndim;
+      int64_t stride = 1;
+      for (int d = a->ndim - 1; d >= 0; d--) {
+        shaped.size[d] = a->size[d];
+        shaped.stride[d] = stride;
+        stride *= a->size[d];
+      }
+      b = &shaped;
+    }
     tocha_iter it;
     tocha_iter_init(&it, 2, (const tocha_tensor *[]){a, b});
     while (tocha_iter_next(&it))
       sum += dot_run(a->dtype, it.ptr[0], it.inner_stride[0], it.ptr[1], it.inner_stride[1], it.inner_n);
   }
+  tocha_tensor_release(&copy);
   *result = sum;
   return TOCHA_OK;
 }

@@ -118,10 +118,12 @@ static tocha_status unalias(tocha_tensor *copy, const tocha_tensor *src, const t
 
 /* ---- masks ---------------------------------------------------------------------- */
 
+/* Torch7's element-count rule: the mask needs t's number of elements, and
+ * element i of the mask (its logical order) goes with element i of t. */
 static tocha_status check_mask(const tocha_tensor *t, const tocha_tensor *mask, int arg, int64_t *count) {
   if (mask->dtype != TOCHA_BYTE)
     return tocha_fail(TOCHA_ETYPE, arg, "mask must be a Byte tensor, got a %s tensor", tocha_dtype_name(mask->dtype));
-  if (!tocha_tensor_same_size(t, mask)) {
+  if (tocha_tensor_nelement(t) != tocha_tensor_nelement(mask)) {
     char a[128], b[128];
     tocha_tensor_shape_string(mask, a, sizeof a);
     tocha_tensor_shape_string(t, b, sizeof b);
@@ -142,6 +144,23 @@ static tocha_status check_mask(const tocha_tensor *t, const tocha_tensor *mask, 
   return TOCHA_OK;
 }
 
+/* The mask as *m, in t's shape: unaliased from t (unalias), and when its
+ * shape differs, contiguous and seen through a header with t's sizes.
+ * Release *m with tocha_tensor_release. */
+static tocha_status mask_like(tocha_tensor *m, const tocha_tensor *mask, const tocha_tensor *t) {
+  int reshape = !tocha_tensor_same_size(t, mask);
+  tocha_status st = unalias(m, mask, t, reshape);
+  if (st || !reshape) return st;
+  m->ndim = t->ndim;
+  int64_t stride = 1;
+  for (int d = t->ndim - 1; d >= 0; d--) {
+    m->size[d] = t->size[d];
+    m->stride[d] = stride;
+    stride *= t->size[d];
+  }
+  return TOCHA_OK;
+}
+
 tocha_status tocha_masked_select(tocha_tensor *out, const tocha_tensor *src, const tocha_tensor *mask) {
   int64_t count;
   tocha_status st = check_mask(src, mask, 2, &count);
@@ -152,19 +171,26 @@ tocha_status tocha_masked_select(tocha_tensor *out, const tocha_tensor *src, con
     return TOCHA_OK;
   }
   tocha_result r;
-  st = result_begin(&r, out, 1, &count, TOCHA_RESULT_CONTIGUOUS, (const tocha_tensor *[]){src, mask}, 2);
+  tocha_tensor m;
+  st = mask_like(&m, mask, src);
   if (st) return st;
+  st = result_begin(&r, out, 1, &count, TOCHA_RESULT_CONTIGUOUS, (const tocha_tensor *[]){src, mask}, 2);
+  if (st) {
+    tocha_tensor_release(&m);
+    return st;
+  }
   tocha_iter it;
-  tocha_iter_init(&it, 2, (const tocha_tensor *[]){src, mask});
+  tocha_iter_init(&it, 2, (const tocha_tensor *[]){src, &m});
 #define SELECT(ct, T)                                                       \
   {                                                                         \
     ct *o = tocha_tensor_data(r.dst);                                       \
-    TOCHA_ITER_LOOP2(&it, const ct, s, const uint8_t, m, {                  \
-      if (*m) *o++ = *s;                                                    \
+    TOCHA_ITER_LOOP2(&it, const ct, s, const uint8_t, mk, {                 \
+      if (*mk) *o++ = *s;                                                   \
     })                                                                      \
   }
   TOCHA_DISPATCH_ALL(src->dtype, SELECT)
 #undef SELECT
+  tocha_tensor_release(&m);
   return tocha_result_end(&r, TOCHA_OK);
 }
 
@@ -175,7 +201,7 @@ tocha_status tocha_masked_fill(tocha_tensor *t, const tocha_tensor *mask, double
   if (st) return st;
   if (count == 0) return TOCHA_OK;
   tocha_tensor m;
-  st = unalias(&m, mask, t, 0);
+  st = mask_like(&m, mask, t);
   if (st) return st;
   tocha_iter it;
   tocha_iter_init(&it, 2, (const tocha_tensor *[]){t, &m});
@@ -202,7 +228,7 @@ tocha_status tocha_masked_copy(tocha_tensor *t, const tocha_tensor *mask, const 
                       (long long)tocha_tensor_nelement(src), (long long)count);
   if (count == 0) return TOCHA_OK;
   tocha_tensor m, s;
-  st = unalias(&m, mask, t, 0);
+  st = mask_like(&m, mask, t);
   if (st) return st;
   st = unalias(&s, src, t, 1);
   if (st) {

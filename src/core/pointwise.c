@@ -353,14 +353,17 @@ static tocha_status check_tensor(const tocha_tensor *t, int pos) {
   return TOCHA_OK;
 }
 
-/* t must have ref's element type and shape. */
+/* t must have ref's element type and number of elements (Torch7's rule:
+ * operands of other shapes combine element by element, each in its own
+ * logical order; the result takes the first operand's shape). */
 static tocha_status check_like(const tocha_tensor *ref, const tocha_tensor *t, int pos) {
   tocha_status st = check_tensor(t, pos);
   if (st) return st;
   if (t->dtype != ref->dtype)
     return tocha_fail(TOCHA_ETYPE, pos, "got a %s tensor where a %s tensor is expected (types cannot be mixed)",
                       tocha_dtype_name(t->dtype), tocha_dtype_name(ref->dtype));
-  if (!tocha_tensor_same_size(ref, t)) {
+  int64_t n = tocha_tensor_nelement(ref), m = tocha_tensor_nelement(t);
+  if (n != m) {
     char a[128], b[128];
     tocha_tensor_shape_string(ref, a, sizeof a);
     tocha_tensor_shape_string(t, b, sizeof b);
@@ -431,18 +434,47 @@ static int has_zero(const tocha_tensor *t) {
   return zero;
 }
 
+/* Private copies of inputs (owned), and headers that read an input in
+ * another shape (borrowed: never released). Each input gets at most one copy. */
 typedef struct scratch {
-  tocha_tensor copy[3];
-  int used;
+  tocha_tensor copy[4];
+  tocha_tensor shaped[3];
+  int used, nshaped;
 } scratch;
 
 static void scratch_init(scratch *s) {
-  for (int k = 0; k < 3; k++) tocha_tensor_init(&s->copy[k], TOCHA_FLOAT);
-  s->used = 0;
+  for (int k = 0; k < 4; k++) tocha_tensor_init(&s->copy[k], TOCHA_FLOAT);
+  s->used = s->nshaped = 0;
 }
 
 static void scratch_release(scratch *s) {
-  for (int k = 0; k < 3; k++) tocha_tensor_release(&s->copy[k]);
+  for (int k = 0; k < 4; k++) tocha_tensor_release(&s->copy[k]);
+}
+
+/* Torch7's element-count rule: an input with as many elements as `shape`
+ * but another shape is read in its own logical (row-major) order, through a
+ * contiguous header in shape's sizes (over a contiguous copy when it is not
+ * contiguous itself). */
+static tocha_status reshape_input(scratch *s, const tocha_tensor *shape, const tocha_tensor **in) {
+  if (tocha_tensor_same_size(shape, *in) || tocha_tensor_nelement(shape) == 0) return TOCHA_OK;
+  if (!tocha_tensor_is_contiguous(*in)) {
+    tocha_tensor *c = &s->copy[s->used++];
+    tocha_tensor_init(c, (*in)->dtype);
+    tocha_status st = tocha_clone(c, *in, (*in)->dtype);
+    if (st) return st;
+    *in = c;
+  }
+  tocha_tensor *h = &s->shaped[s->nshaped++];
+  *h = **in;
+  h->ndim = shape->ndim;
+  int64_t stride = 1;
+  for (int d = shape->ndim - 1; d >= 0; d--) {
+    h->size[d] = shape->size[d];
+    h->stride[d] = stride;
+    stride *= shape->size[d];
+  }
+  *in = h;
+  return TOCHA_OK;
 }
 
 /* Replaces *in by a private copy when it overlaps out. */
@@ -459,6 +491,7 @@ static tocha_status prepare(tocha_iter *it, scratch *s, tocha_tensor *out, const
   scratch_init(s);
   tocha_status st = tocha_tensor_resize_as(out, in[0]); /* a right-sized view stays one */
   for (int k = 0; st == TOCHA_OK && k < nin; k++) st = detach(s, out, &in[k]);
+  for (int k = 1; st == TOCHA_OK && k < nin; k++) st = reshape_input(s, out, &in[k]);
   if (st) {
     scratch_release(s);
     return st;
@@ -608,6 +641,8 @@ static tocha_status addc(tocha_tensor *out, const tocha_tensor *x, double value,
       goto done;
     }
   }
+  for (int k = 0; st == TOCHA_OK && k < 2; k++) st = reshape_input(&s, out, &ab[k]);
+  if (st) goto done;
   if (!in_place && (st = tocha_copy(out, x))) goto done;
   tocha_iter it;
   tocha_iter_init(&it, 3, (const tocha_tensor *[]){out, ab[0], ab[1]});

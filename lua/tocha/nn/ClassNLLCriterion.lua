@@ -6,6 +6,7 @@
 -- With sizeAverage (the default) the loss is divided by the sum of the
 -- weights of the targets.  Targets equal to ignoreIndex (-100) are skipped.
 local tocha = require "tocha"
+local utils = require "tocha.utils"
 
 local ClassNLLCriterion, parent = tocha.class("nn.ClassNLLCriterion", "nn.Criterion")
 local C = tocha._nn
@@ -19,9 +20,7 @@ function ClassNLLCriterion:__init(weights, sizeAverage, ignoreIndex)
   if sizeAverage ~= nil and type(sizeAverage) ~= "boolean" then
     error(string.format("nn.ClassNLLCriterion: sizeAverage must be a boolean, got %s", type(sizeAverage)), 2)
   end
-  if ignoreIndex ~= nil and math.type(ignoreIndex) ~= "integer" then
-    error(string.format("nn.ClassNLLCriterion: ignoreIndex must be an integer, got %s", tostring(ignoreIndex)), 2)
-  end
+  if ignoreIndex ~= nil then ignoreIndex = utils.checkinteger(ignoreIndex, "nn.ClassNLLCriterion", "ignoreIndex") end
   self.weights = weights
   self.sizeAverage = sizeAverage ~= false
   self.ignoreIndex = ignoreIndex or -100
@@ -30,7 +29,8 @@ end
 -- A number target goes into a one-element tensor kept for the purpose.
 local function target_tensor(self, target)
   if type(target) ~= "number" then return target end
-  if math.type(target) ~= "integer" and target ~= math.floor(target) then
+  local index = utils.integer(target)
+  if index == nil then
     error(string.format("nn.ClassNLLCriterion: target %s is not an integer class index", tostring(target)), 0)
   end
   local t = self._target
@@ -38,7 +38,7 @@ local function target_tensor(self, target)
     t = tocha.LongTensor(1)
     self._target = t
   end
-  t[1] = math.tointeger(target) or target
+  t[1] = index
   return t
 end
 

@@ -1,15 +1,13 @@
 -- nn.Concat(dimension): every child gets the same input; their outputs are
 -- joined along `dimension` (Torch7's nn.Concat).
 local tocha = require "tocha"
+local utils = require "tocha.utils"
 
 local Concat, parent = tocha.class("nn.Concat", "nn.Container")
 
 function Concat:__init(dimension)
   parent.__init(self)
-  if math.type(dimension) ~= "integer" or dimension < 1 then
-    error(string.format("nn.Concat: dimension must be a positive integer, got %s", tostring(dimension)), 2)
-  end
-  self.dimension = dimension
+  self.dimension = utils.checkinteger(dimension, "nn.Concat", "dimension", 1)
   self.outputSize = {}
 end
 

@@ -7,15 +7,14 @@ local Linear, parent = tocha.class("nn.Linear", "nn.Module")
 local C = tocha._nn
 
 local function check_size(value, name)
-  if math.type(value) ~= "integer" or value < 1 then
-    error(string.format("nn.Linear: %s must be a positive integer, got %s", name, tostring(value)), 3)
-  end
+  local n = utils.checkinteger(value, "nn.Linear", name, 1, 4) -- not a tail call: level 4 is the user's call
+  return n
 end
 
 function Linear:__init(inputSize, outputSize, bias)
   parent.__init(self)
-  check_size(inputSize, "inputSize")
-  check_size(outputSize, "outputSize")
+  inputSize = check_size(inputSize, "inputSize")
+  outputSize = check_size(outputSize, "outputSize")
   if bias ~= nil and type(bias) ~= "boolean" then
     error(string.format("nn.Linear: bias must be a boolean, got %s", type(bias)), 2)
   end

@@ -2,20 +2,20 @@
 -- input along inputDimension; the outputs are joined along outputDimension
 -- (Torch7's nn.Parallel).
 local tocha = require "tocha"
+local utils = require "tocha.utils"
 local Concat = require "tocha.nn.Concat"
 
 local Parallel, parent = tocha.class("nn.Parallel", "nn.Container")
 
 local function check_dim(value, name)
-  if math.type(value) ~= "integer" or value < 1 then
-    error(string.format("nn.Parallel: %s must be a positive integer, got %s", name, tostring(value)), 3)
-  end
+  local n = utils.checkinteger(value, "nn.Parallel", name, 1, 4) -- not a tail call: level 4 is the user's call
+  return n
 end
 
 function Parallel:__init(inputDimension, outputDimension)
   parent.__init(self)
-  check_dim(inputDimension, "inputDimension")
-  check_dim(outputDimension, "outputDimension")
+  inputDimension = check_dim(inputDimension, "inputDimension")
+  outputDimension = check_dim(outputDimension, "outputDimension")
   self.inputDimension = inputDimension
   self.outputDimension = outputDimension
   self.totalOutputSize = {}

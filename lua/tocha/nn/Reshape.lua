@@ -21,9 +21,9 @@ function Reshape:__init(...)
   local size, batchsize = {}, { 0 }
   self.nelement = 1
   for i = 1, #given do
-    local s = given[i]
-    if math.type(s) ~= "integer" or s < 1 then
-      error(string.format("nn.Reshape: size %d must be a positive integer, got %s", i, tostring(s)), 2)
+    local s = utils.integer(given[i])
+    if s == nil or s < 1 then
+      error(string.format("nn.Reshape: size %d must be a positive integer, got %s", i, tostring(given[i])), 2)
     end
     size[i], batchsize[i + 1] = s, s
     self.nelement = self.nelement * s

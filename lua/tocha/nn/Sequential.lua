@@ -1,5 +1,6 @@
 -- nn.Sequential: children applied one after the other.
 local tocha = require "tocha"
+local utils = require "tocha.utils"
 
 local Sequential, parent = tocha.class("nn.Sequential", "nn.Container")
 
@@ -8,9 +9,10 @@ function Sequential:__init()
 end
 
 function Sequential:insert(module, index)
-  index = index or (#self.modules + 1)
-  if math.type(index) ~= "integer" or index < 1 or index > #self.modules + 1 then
-    error(string.format("bad argument #2 to 'insert' (index %s out of range 1..%d)", tostring(index),
+  local given = index or (#self.modules + 1)
+  index = utils.integer(given)
+  if index == nil or index < 1 or index > #self.modules + 1 then
+    error(string.format("bad argument #2 to 'insert' (index %s out of range 1..%d)", tostring(given),
       #self.modules + 1), 2)
   end
   table.insert(self.modules, index, module)
@@ -20,9 +22,10 @@ function Sequential:insert(module, index)
 end
 
 function Sequential:remove(index)
-  index = index or #self.modules
-  if math.type(index) ~= "integer" or index < 1 or index > #self.modules then
-    error(string.format("bad argument #1 to 'remove' (index %s out of range 1..%d)", tostring(index),
+  local given = index or #self.modules
+  index = utils.integer(given)
+  if index == nil or index < 1 or index > #self.modules then
+    error(string.format("bad argument #1 to 'remove' (index %s out of range 1..%d)", tostring(given),
       #self.modules), 2)
   end
   local removed = table.remove(self.modules, index)

@@ -23,9 +23,9 @@ function View:__init(...)
   self.numElements = 1
   local inferred = false
   for i = 1, #given do
-    local s = given[i]
-    if math.type(s) ~= "integer" or (s < 1 and s ~= -1) then
-      error(string.format("nn.View: size %d must be a positive integer or -1, got %s", i, tostring(s)), 2)
+    local s = utils.integer(given[i])
+    if s == nil or (s < 1 and s ~= -1) then
+      error(string.format("nn.View: size %d must be a positive integer or -1, got %s", i, tostring(given[i])), 2)
     end
     if s == -1 then
       if inferred then error("nn.View: only one size can be -1", 2) end
@@ -41,9 +41,7 @@ function View:__init(...)
 end
 
 function View:setNumInputDims(numInputDims)
-  if numInputDims ~= nil and (math.type(numInputDims) ~= "integer" or numInputDims < 1) then
-    error(string.format("nn.View: numInputDims must be a positive integer, got %s", tostring(numInputDims)), 2)
-  end
+  if numInputDims ~= nil then numInputDims = utils.checkinteger(numInputDims, "nn.View", "numInputDims", 1) end
   self.numInputDims = numInputDims
   return self
 end

@@ -7,6 +7,7 @@
 -- valids and are left out of the averages; an empty matrix has
 -- totalValid 0.  Targets <= 0 count as missing and are skipped (Torch7).
 local tocha = require "tocha"
+local utils = require "tocha.utils"
 
 local ConfusionMatrix = tocha.class("optim.ConfusionMatrix")
 
@@ -23,9 +24,11 @@ function ConfusionMatrix:__init(nclasses, classes)
     nclasses = #classes
     if nclasses == 0 then fail("ConfusionMatrix", 1, "the list of classes is empty", 1) end
   end
-  if math.type(nclasses) ~= "integer" or nclasses < 1 then
+  local given = nclasses
+  nclasses = utils.integer(nclasses)
+  if nclasses == nil or nclasses < 1 then
     fail("ConfusionMatrix", 1, "number of classes (integer >= 1) or list of class names expected, got " ..
-      tostring(nclasses), 1)
+      tostring(given), 1)
   end
   if classes ~= nil then
     if type(classes) ~= "table" then fail("ConfusionMatrix", 2, "list of class names expected", 1) end
@@ -46,7 +49,7 @@ end
 -- A class index from a number (an integral float is fine); targets may
 -- also be <= 0 (missing).
 local function class_index(self, v, fname, arg, what, target)
-  local i = math.tointeger(v)
+  local i = utils.integer(v)
   if i == nil or i > self.nclasses or (i < 1 and not target) then
     fail(fname, arg, string.format("%s (%s) is not a class index in 1..%d%s", what, tostring(v), self.nclasses,
       target and " (or <= 0 for a missing target)" or ""), 1)

@@ -25,7 +25,7 @@ local float_types = { ["tocha.FloatTensor"] = true, ["tocha.DoubleTensor"] = tru
 -- (state defaults to config, as in Torch7).
 function check.arguments(fname, opfunc, x, config, state)
   if not callable(opfunc) then fail(fname, 1, "function opfunc(x) -> f, df/dx expected, got " .. type(opfunc)) end
-  if not tocha.isTensor(x) or not float_types[x:type()] then
+  if not tocha.isTensor(x) or not float_types[tocha.type(x)] then
     fail(fname, 2, "parameters x must be a FloatTensor or DoubleTensor, got " ..
       (tocha.isTensor(x) and x:type() or type(x)))
   end
@@ -83,10 +83,11 @@ end
 function check.counter(fname, state, key)
   local v = state[key]
   if v == nil then return 0 end
-  if type(v) ~= "number" or v ~= math.floor(v) or v < 0 then
+  local n = utils.integer(v)
+  if n == nil or n < 0 then
     fail(fname, 4, string.format("state.%s must be an integer >= 0, got %s", key, tostring(v)))
   end
-  return v
+  return n
 end
 
 --- What opfunc(x) returned: f(x) (a number) and df/dx (a tensor like x).
