@@ -388,7 +388,7 @@ local TORCH_NEEDS = {
   ["nn.Dropout"] = function(fields, obj)
     if fields.noise == nil then
       local t = core.isTensor(obj.output) and obj.output or core.DoubleTensor()
-      fields.noise = core[t:type():match("^tocha%.(.+)$")]()
+      fields.noise = core[core.type(t):match("^tocha%.(.+)$")]()
     end
   end,
 }
@@ -882,8 +882,8 @@ local function write_storage(ctx, storage, elem)
 end
 
 local function write_tensor(ctx, t, sobject)
-  local elem = TOCHA_ELEMENT[t:type()]
-  if not elem then error(format("Unwritable object <%s> at %s", t:type(), stack_text(ctx.stack)), 0) end
+  local elem = TOCHA_ELEMENT[core.type(t)]
+  if not elem then error(format("Unwritable object <%s> at %s", core.type(t), stack_text(ctx.stack)), 0) end
   local index, seen = lookup(ctx, sobject)
   if seen then
     ctx.st:write_int(TYPE_TORCH)

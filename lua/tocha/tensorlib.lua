@@ -189,7 +189,7 @@ local function logspace(res, from, to, n)
   res = res or tocha.Tensor()
   local out = res:resizeAs(exponents)
   out:copy(exponents)
-  if out:type() == "tocha.FloatTensor" or out:type() == "tocha.DoubleTensor" then
+  if tocha.type(out) == "tocha.FloatTensor" or tocha.type(out) == "tocha.DoubleTensor" then
     return out:apply(function(e) return 10 ^ e end)
   end
   return out:copy(exponents:apply(function(e) return math.floor(10 ^ e + 0.5) end))
