@@ -217,4 +217,41 @@ function ConfusionMatrix:__tostring__()
   return table.concat(lines, "\n")
 end
 
+--- False rejection and false acceptance rates, as Torch7's farFrr():
+-- returns classFrrs, classFars (one entry per class, -1 for a class with
+-- no samples) and frrs, fars (the same for the classes that have samples
+-- only, in class order).  For class i with samples: FRR = 1 - mat[i][i] /
+-- (samples of i); FAR = the mean, over the other classes j with samples,
+-- of the fraction of j's samples predicted as i.
+function ConfusionMatrix:farFrr()
+  local mat = self.mat
+  local n = self.nclasses
+  local rows = {}
+  for i = 1, n do
+    local s = 0
+    for j = 1, n do s = s + mat[i][j] end
+    rows[i] = s
+  end
+  local classFrrs = tocha.DoubleTensor(n):fill(-1)
+  local classFars = tocha.DoubleTensor(n):fill(-1)
+  local frrs, fars = {}, {}
+  for i = 1, n do
+    if rows[i] ~= 0 then
+      local frr = 1 - mat[i][i] / rows[i]
+      local num, others = 0, 0
+      for j = 1, n do
+        if j ~= i and rows[j] ~= 0 then
+          num = num + mat[j][i] / rows[j]
+          others = others + 1
+        end
+      end
+      local far = others > 0 and num / others or 0
+      classFrrs[i], classFars[i] = frr, far
+      frrs[#frrs + 1], fars[#fars + 1] = frr, far
+    end
+  end
+  local function tensor(list) return #list > 0 and tocha.DoubleTensor(list) or tocha.DoubleTensor() end
+  return classFrrs, classFars, tensor(frrs), tensor(fars)
+end
+
 return ConfusionMatrix

@@ -13,9 +13,6 @@
 local optim = require "tocha.optim"
 local check = require "tocha.optim.check"
 
--- state -> the table {f(x)} returned; weak keys: dropped with the state.
-local results = setmetatable({}, { __mode = "k" })
-
 function optim.adam(opfunc, x, config, state)
   config, state = check.arguments("adam", opfunc, x, config, state)
   local lr = check.number("adam", config, "learningRate", 1e-3, 0)
@@ -49,13 +46,7 @@ function optim.adam(opfunc, x, config, state)
   x:addcdiv(-clr * math.sqrt(bias2) / bias1, m, denom)
 
   state.t = t
-  local fs = results[state]
-  if not fs then
-    fs = {}
-    results[state] = fs
-  end
-  fs[1] = fx
-  return x, fs
+  return x, check.result(state, fx)
 end
 
 return optim.adam

@@ -125,4 +125,20 @@ function check.buffer(state, key, t)
   return buf, fresh
 end
 
+-- state -> the table {f(x)} an optimiser returns; weak keys: dropped with
+-- the state.
+local results = setmetatable({}, { __mode = "k" })
+
+--- The table {fx} returned for `state`: the same table from call to call
+-- (its [1] is updated), so that a warm step allocates nothing.
+function check.result(state, fx)
+  local fs = results[state]
+  if not fs then
+    fs = {}
+    results[state] = fs
+  end
+  fs[1] = fx
+  return fs
+end
+
 return check

@@ -24,18 +24,7 @@ local optim = require "tocha.optim"
 local check = require "tocha.optim.check"
 
 local C = tocha._nn
--- state -> the table {f(x)} returned; weak keys: dropped with the state.
-local results = setmetatable({}, { __mode = "k" })
-
-local function result(state, fx)
-  local fs = results[state]
-  if not fs then
-    fs = {}
-    results[state] = fs
-  end
-  fs[1] = fx
-  return fs
-end
+local result = check.result
 
 function optim.sgd(opfunc, x, config, state)
   config, state = check.arguments("sgd", opfunc, x, config, state)
