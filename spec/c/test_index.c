@@ -75,7 +75,15 @@ static void test_masks(void) {
   /* errors leave the tensor untouched */
   CHECK(tocha_tensor_put(&m, SIZE(1, 1), 2) == TOCHA_OK);
   CHECK(error_is(tocha_masked_fill(&x, &m, 0), TOCHA_EARG, 2, "mask must contain only 0 and 1"));
-  CHECK(error_is(tocha_masked_select(&out, &x, &m2), TOCHA_ESIZE, 2, "mask size 3x2 does not match tensor size 2x3"));
+  /* Torch7's rule: a mask of another shape with as many elements goes
+   * element by element in logical order; another count is an error */
+  tocha_tensor m4, y;
+  make(&y, TOCHA_FLOAT, 2, SIZE(2, 3), VALUES(1, 2, 3, 4, 5, 6));
+  CHECK(tocha_masked_select(&out, &y, &m2) == TOCHA_OK && equals(&out, 1, SIZE(4), VALUES(2, 3, 5, 6)));
+  tocha_tensor_release(&y);
+  make(&m4, TOCHA_BYTE, 2, SIZE(2, 2), VALUES(1, 0, 0, 1));
+  CHECK(error_is(tocha_masked_select(&out, &x, &m4), TOCHA_ESIZE, 2, "mask size 2x2 does not match tensor size 2x3"));
+  tocha_tensor_release(&m4);
   CHECK(error_is(tocha_masked_fill(&x, &x, 0), TOCHA_ETYPE, 2, "mask must be a Byte tensor, got a Float tensor"));
   CHECK(error_is(tocha_masked_copy(&x, &ones, &src), TOCHA_ESIZE, 3, "source has 4 elements but the mask selects 6"));
   CHECK(equals(&x, 2, SIZE(2, 3), VALUES(10, -1, 20, -1, 30, -1)));

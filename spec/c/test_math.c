@@ -81,10 +81,16 @@ static void test_binary(void) {
   CHECK(tocha_binary_scalar(&r, &a, -4, TOCHA_BINARY_REMAINDER) == TOCHA_OK && at2(&r, 1, 1) == -3);
   CHECK(tocha_binary_scalar(&r, &a, 3, TOCHA_BINARY_MIN) == TOCHA_OK && at2(&r, 0, 1) == 2 && at2(&r, 1, 1) == 3);
 
-  /* shapes must agree exactly, types must not be mixed */
+  /* Torch7's rule: operands with as many elements combine in logical
+   * order, the result shaped like the first; other counts are errors, and
+   * types must not be mixed */
   mat(&bad, TOCHA_DOUBLE, 3, 2);
-  CHECK(failed_with(tocha_binary(&r, &a, &bad, TOCHA_BINARY_ADD), TOCHA_ESIZE, 2, "sizes 2x3 and 3x2 do not match"));
-  CHECK(failed_with(tocha_add(&r, &a, 2, &bad), TOCHA_ESIZE, 3, "sizes 2x3 and 3x2 do not match"));
+  CHECK(tocha_binary(&r, &a, &bad, TOCHA_BINARY_ADD) == TOCHA_OK && r.ndim == 2 && r.size[0] == 2 &&
+        r.size[1] == 3 && at2(&r, 1, 2) == at2(&a, 1, 2) + 6);
+  tocha_tensor_release(&bad);
+  mat(&bad, TOCHA_DOUBLE, 2, 2);
+  CHECK(failed_with(tocha_binary(&r, &a, &bad, TOCHA_BINARY_ADD), TOCHA_ESIZE, 2, "sizes 2x3 and 2x2 do not match"));
+  CHECK(failed_with(tocha_add(&r, &a, 2, &bad), TOCHA_ESIZE, 3, "sizes 2x3 and 2x2 do not match"));
   tocha_tensor_release(&bad);
   mat(&bad, TOCHA_FLOAT, 2, 3);
   CHECK(failed_with(tocha_binary(&r, &a, &bad, TOCHA_BINARY_ADD), TOCHA_ETYPE, 2,
