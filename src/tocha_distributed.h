@@ -33,6 +33,9 @@ void tocha_dist_finalize(void);
  * job (MPI_Abort with code), so no rank waits forever on a dead one. */
 void tocha_dist_abort(const char *message, int code);
 
+/* Wall-clock seconds (MPI_Wtime). */
+double tocha_dist_wtime(void);
+
 /* op: "sum", "mean", "max" or "min".  Errors: t 1, op 2. */
 tocha_status tocha_dist_allreduce(tocha_tensor *t, const char *op);
 /* The reduction lands on root only (the others' t is unchanged). */

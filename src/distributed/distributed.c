@@ -223,3 +223,5 @@ tocha_status tocha_dist_wait(tocha_dist_request *r) {
   free(r);
   return rc == MPI_SUCCESS ? TOCHA_OK : mpi_fail(rc, "MPI_Wait");
 }
+
+double tocha_dist_wtime(void) { return MPI_Wtime(); }

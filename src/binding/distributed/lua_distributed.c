@@ -37,6 +37,7 @@ static int l_rank(lua_State *L) { lua_pushinteger(L, tocha_dist_rank()); return 
 static int l_size(lua_State *L) { lua_pushinteger(L, tocha_dist_size()); return 1; }
 static int l_initialized(lua_State *L) { lua_pushboolean(L, tocha_dist_initialized()); return 1; }
 static int l_barrier(lua_State *L) { check(L, tocha_dist_barrier(), "barrier"); return 0; }
+static int l_wtime(lua_State *L) { lua_pushnumber(L, tocha_dist_wtime()); return 1; }
 static int l_finalize(lua_State *L) { (void)L; tocha_dist_finalize(); return 0; }
 static int l_abort(lua_State *L) {
   tocha_dist_abort(luaL_optstring(L, 1, "aborting"), (int)luaL_optinteger(L, 2, 1));
@@ -106,7 +107,7 @@ __attribute__((visibility("default"))) int luaopen_tocha_distributed_core(lua_St
                                  {"initialized", l_initialized}, {"barrier", l_barrier},
                                  {"finalize", l_finalize},   {"abort", l_abort},       {"allreduce", l_allreduce},
                                  {"reduce", l_reduce},       {"broadcast", l_broadcast}, {"allgather", l_allgather},
-                                 {"iallreduce", l_iallreduce}, {NULL, NULL}};
+                                 {"iallreduce", l_iallreduce}, {"wtime", l_wtime}, {NULL, NULL}};
   if (luaL_newmetatable(L, REQUEST)) {
     lua_pushcfunction(L, l_wait);
     lua_setfield(L, -2, "wait");
