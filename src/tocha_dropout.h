@@ -64,6 +64,17 @@ extern "C" {
 tocha_status tocha_dropout_forward(tocha_rng *g, tocha_tensor *output, const tocha_tensor *input,
                                    tocha_tensor *mask, double p, double scale, int64_t group);
 
+/* The same for a shard of a larger call: input's groups are groups first ..
+ * first + ngroups - 1 of a forward over `total` groups, and get exactly the
+ * mask bits that forward would give them; g->offset advances as that whole
+ * forward would (16 * ceil(total / 128)), so N processes that each hold
+ * some rows of a batch draw the single-process masks of their rows and keep
+ * their generators in step (an empty shard still advances).
+ * Errors: as tocha_dropout_forward, and first/total 6. */
+tocha_status tocha_dropout_forward_shard(tocha_rng *g, tocha_tensor *output, const tocha_tensor *input,
+                                         tocha_tensor *mask, double p, double scale, int64_t group, int64_t first,
+                                         int64_t total);
+
 /* grad_input = grad_output * mask * scale, reusing the mask of the last
  * forward.  grad_output must have as many elements as that forward's
  * input; grad_input is resized like grad_output and may be it (in place).

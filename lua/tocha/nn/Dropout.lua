@@ -42,6 +42,26 @@ function Dropout:setp(p)
   return self
 end
 
+--- Data parallelism: the input's rows (dimension 1) are rows first + 1 ..
+-- first + input:size(1) of a batch of `total` rows; the mask then equals
+-- the one a forward on the whole batch would draw for them, and the
+-- generator advances as that forward would.  setShard() (no arguments)
+-- returns to ordinary forwards.  Used by tocha.distributed.DataParallel.
+function Dropout:setShard(first, total)
+  if first == nil then
+    self.shard = nil
+    return self
+  end
+  if math.type(first) == "float" and first == math.floor(first) then first = math.tointeger(first) end
+  if math.type(total) == "float" and total == math.floor(total) then total = math.tointeger(total) end
+  if math.type(first) ~= "integer" or math.type(total) ~= "integer" or first < 0 or total < first then
+    error(string.format("bad argument to 'setShard' (expected integers 0 <= first <= total, got %s, %s)",
+      tostring(first), tostring(total)), 2)
+  end
+  self.shard = { first, total }
+  return self
+end
+
 --- The survivors' scale in training.
 function Dropout:scale()
   return self.v2 and 1 / (1 - self.p) or 1
@@ -62,7 +82,16 @@ function Dropout:updateOutput(input)
     self.output:set(input)
   end
   if self.p > 0 and (self.train or self.stochasticInference) then
-    tocha._dropout.forward(self.output, input, self.maskBits, self.p, self:scale(), group)
+    local shard = self.shard
+    if shard then
+      -- Rows shard[1] .. of a batch of shard[2] rows (see setShard).
+      local n = input:dim() > 0 and input:size(1) or 0
+      local per_row = n > 0 and input:nElement() // group // n or 0
+      tocha._dropout.forward_shard(self.output, input, self.maskBits, self.p, self:scale(), group,
+        shard[1] * per_row, shard[2] * per_row)
+    else
+      tocha._dropout.forward(self.output, input, self.maskBits, self.p, self:scale(), group)
+    end
     self.masked = true
   else
     if not self.inplace then self.output:resizeAs(input):copy(input) end

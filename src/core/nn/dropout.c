@@ -346,3 +346,64 @@ tocha_status tocha_dropout_mask_expand(tocha_tensor *out, const tocha_tensor *ma
   }
   return tocha_result_end(&r, TOCHA_OK);
 }
+
+/* ---- a shard of a larger call (data parallelism, tocha.distributed) ------- */
+
+tocha_status tocha_dropout_forward_shard(tocha_rng *g, tocha_tensor *output, const tocha_tensor *input,
+                                         tocha_tensor *mask, double p, double scale, int64_t group, int64_t first,
+                                         int64_t total) {
+  tocha_status st = check_isa();
+  if (st || (st = check_floating(input, 1, "input"))) return st;
+  if (mask->dtype != TOCHA_BYTE)
+    return tocha_fail(TOCHA_ETYPE, 2, "mask must be a Byte tensor, got %s", tocha_dtype_name(mask->dtype));
+  if (!(p >= 0 && p < 1)) return tocha_fail(TOCHA_EARG, 3, "expected 0 <= p < 1, got p=%g", p);
+  if (!isfinite(scale)) return tocha_fail(TOCHA_EARG, 4, "scale must be finite, got %g", scale);
+  int64_t n = tocha_tensor_nelement(input);
+  if ((st = check_group(n, group, 5))) return st;
+  int64_t ngroups = n / group, nbytes = (ngroups + 7) / 8;
+  if (first < 0 || total < 0 || first > total || ngroups > total - first)
+    return tocha_fail(TOCHA_EARG, 6, "groups %lld .. %lld of the shard lie outside the %lld groups of the whole",
+                      (long long)first, (long long)(first + ngroups - 1), (long long)total);
+  if (nbytes == 0) nbytes = 1;
+  int64_t shift = first % DROPOUT_TILE;
+  uint8_t *tmp = NULL;
+  if (shift != 0 && ngroups > 0 && !(tmp = malloc((size_t)((shift + ngroups + 7) / 8))))
+    return tocha_fail(TOCHA_ENOMEM, 0, "out of memory for %lld mask bits", (long long)(shift + ngroups));
+  tocha_tensor copy;
+  if ((st = prepare_output(output, &input, &copy)) || (st = prepare_mask(mask, nbytes)) || n == 0) {
+    if (!st) g->offset += blocks_used(total);
+    free(tmp);
+    tocha_tensor_release(&copy);
+    return st;
+  }
+  const dropout_isa *isa = current_isa();
+  dropout_keys keys;
+  dropout_keys_init(&keys, g->seed);
+  uint64_t block0 = g->offset + (uint64_t)(first / DROPOUT_TILE) * DROPOUT_TILE_BLOCKS;
+  dropout_job job = {&keys, block0, keep_threshold(p), (size_t)ngroups, tocha_tensor_data(mask), NULL, NULL,
+                     scale, 0};
+  if (shift == 0 && group == 1 && tocha_tensor_is_contiguous(input) && tocha_tensor_is_contiguous(output)) {
+    job.dst = tocha_tensor_data(output);
+    job.src = tocha_tensor_data(input);
+    run_kernel(isa, input->dtype == TOCHA_FLOAT ? isa->forward_float : isa->forward_double, job,
+               input->dtype == TOCHA_FLOAT ? sizeof(float) : sizeof(double));
+  } else {
+    if (shift != 0) {
+      /* Draw from the shard's tile boundary, then drop the first `shift` bits. */
+      uint8_t *bits = job.bits;
+      job.bits = tmp;
+      job.n = (size_t)(shift + ngroups);
+      run_kernel(isa, isa->bits, job, 0);
+      memset(bits, 0, (size_t)nbytes);
+      for (int64_t k = 0; k < ngroups; k++) bits[k >> 3] |= (uint8_t)(mask_bit(tmp, k + shift) << (k & 7));
+      job.bits = bits;
+    } else {
+      run_kernel(isa, isa->bits, job, 0);
+    }
+    apply_mask(output, input, job.bits, scale, group);
+  }
+  g->offset += blocks_used(total);
+  free(tmp);
+  tocha_tensor_release(&copy);
+  return TOCHA_OK;
+}
