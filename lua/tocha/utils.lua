@@ -195,4 +195,28 @@ function utils.flatten(tensors)
   return flat
 end
 
+-- dst shaped like src and zeroed (tensors or nested tables), reusing dst.
+function utils.zero_nested(dst, src)
+  if tocha.isTensor(src) then
+    if not tocha.isTensor(dst) or tocha.type(dst) ~= tocha.type(src) then dst = src.new() end
+    return dst:resizeAs(src):zero()
+  end
+  if type(dst) ~= "table" or tocha.isTensor(dst) then dst = {} end
+  for k, v in ipairs(src) do dst[k] = utils.zero_nested(dst[k], v) end
+  for k = #src + 1, #dst do dst[k] = nil end
+  return dst
+end
+
+-- dst = a copy of src (tensors or nested tables), reusing dst.
+function utils.copy_nested(dst, src)
+  if tocha.isTensor(src) then
+    if not tocha.isTensor(dst) or tocha.type(dst) ~= tocha.type(src) then dst = src.new() end
+    return dst:resizeAs(src):copy(src)
+  end
+  if type(dst) ~= "table" or tocha.isTensor(dst) then dst = {} end
+  for k, v in ipairs(src) do dst[k] = utils.copy_nested(dst[k], v) end
+  for k = #src + 1, #dst do dst[k] = nil end
+  return dst
+end
+
 return utils

@@ -221,4 +221,48 @@ function Jacobian.testCriterion(criterion, input, target, perturbation)
   return max_abs_difference(numeric, analytic)
 end
 
+--- Saves the module in Torch7's format and loads it back (Torch7's
+-- testIO): returns the largest differences between the original's and the
+-- copy's output and gradInput for the same input and a random gradOutput
+-- in [minval, maxval] (default -2, 2).  It also checks that clearState
+-- returns the module.
+function Jacobian.testIO(module, input, minval, maxval)
+  minval, maxval = minval or -2, maxval or 2
+  local input_copy = utils.copy_nested(nil, input)
+  module:forward(input)
+  local gradOutput = utils.copy_nested(nil, module.output)
+  local function randomise(t)
+    if tocha.isTensor(t) then
+      t:uniform(minval, maxval)
+    else
+      for _, v in ipairs(t) do randomise(v) end
+    end
+  end
+  randomise(gradOutput)
+  local gradOutput_copy = utils.copy_nested(nil, gradOutput)
+  module:zeroGradParameters()
+  module:updateGradInput(input, gradOutput)
+  module:accGradParameters(input, gradOutput)
+  local out = utils.copy_nested(nil, module.output)
+  local gin = utils.copy_nested(nil, module.gradInput)
+
+  if module:clearState() ~= module then fail("clearState of %s did not return the module", tostring(module)) end
+  local copy = tocha.deserialize(tocha.serialize(module, "t7"))
+  copy:forward(input_copy)
+  copy:zeroGradParameters()
+  copy:updateGradInput(input_copy, gradOutput_copy)
+  copy:accGradParameters(input_copy, gradOutput_copy)
+
+  local function flat_double(t)
+    local d = tocha.DoubleTensor(count(t))
+    copy_into(d, t, 1)
+    return d
+  end
+  local function difference(a, b)
+    if count(a) == 0 and count(b) == 0 then return 0 end
+    return max_abs_difference(flat_double(a), flat_double(b))
+  end
+  return difference(out, copy.output), difference(gin, copy.gradInput)
+end
+
 return Jacobian
