@@ -103,10 +103,13 @@ describe("element-wise table modules", function()
   end)
 
   it("rejects what is not a table of tensors of one size", function()
-    assert.has_error(function() nn.CAddTable():forward(a) end, "nn.CAddTable: input must be a table of tensors, got tocha.DoubleTensor")
-    assert.has_error(function() nn.CSubTable():forward({ a, b, c }) end, "nn.CSubTable: input must hold 2 tensors, got 3")
+    assert.has_error(function() nn.CAddTable():forward(a) end,
+      "nn.CAddTable: input must be a table of tensors, got tocha.DoubleTensor")
+    assert.has_error(function() nn.CSubTable():forward({ a, b, c }) end,
+      "nn.CSubTable: input must hold 2 tensors, got 3")
     assert.has_error(function() nn.CMulTable():forward({ a, rand(5) }) end)
-    assert.has_error(function() nn.CAddTable():forward({ a, 3 }) end, "nn.CAddTable: input[2] must be a tensor, got number")
+    assert.has_error(function() nn.CAddTable():forward({ a, 3 }) end,
+      "nn.CAddTable: input[2] must be a tensor, got number")
   end)
 end)
 
