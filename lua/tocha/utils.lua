@@ -219,4 +219,15 @@ function utils.copy_nested(dst, src)
   return dst
 end
 
+--- obj[field] as a tensor of t's type, resized like t (the buffer is
+-- reused while the type stays; its contents are then unspecified).
+function utils.like(obj, field, t)
+  local buffer = obj[field]
+  if not tocha.isTensor(buffer) or tocha.type(buffer) ~= tocha.type(t) then
+    buffer = t.new()
+    obj[field] = buffer
+  end
+  return buffer:resizeAs(t)
+end
+
 return utils

@@ -1,0 +1,35 @@
+-- nn.Unsqueeze(pos [, numInputDims]): inserts a dimension of size 1 before
+-- dimension `pos` (pos = dim + 1 appends), as Torch7's nn.Unsqueeze; with
+-- numInputDims an input of numInputDims + 1 dimensions is a batch and pos
+-- moves one up.
+local tocha = require "tocha"
+local utils = require "tocha.utils"
+
+local Unsqueeze, parent = tocha.class("nn.Unsqueeze", "nn.Module")
+
+function Unsqueeze:__init(pos, numInputDims)
+  parent.__init(self)
+  self.pos = utils.checkinteger(pos, "nn.Unsqueeze", "pos", 1)
+  if numInputDims ~= nil then
+    self.numInputDims = utils.checkinteger(numInputDims, "nn.Unsqueeze", "numInputDims", 1)
+  end
+end
+
+function Unsqueeze:updateOutput(input)
+  local pos = self.pos
+  if self.numInputDims and input:dim() == self.numInputDims + 1 then pos = pos + 1 end
+  if pos > input:dim() + 1 then
+    error(string.format("nn.Unsqueeze: position %d out of range for a %dD input", self.pos, input:dim()), 2)
+  end
+  local sizes = input:size():totable()
+  table.insert(sizes, pos, 1)
+  self.output = input:contiguous():view(tocha.LongStorage(sizes))
+  return self.output
+end
+
+function Unsqueeze:updateGradInput(input, gradOutput)
+  self.gradInput = gradOutput:contiguous():view(input:size())
+  return self.gradInput
+end
+
+return Unsqueeze
