@@ -11,10 +11,13 @@
 -- chapter's picture: with dropout the training loss ends higher, but the
 -- validation loss and error end lower and the gap between training and
 -- validation loss is smaller.  --full trains on all 50000 training images
--- and reports test accuracy.
+-- and reports test accuracy.  --distributed trains data-parallel under
+-- mpirun (see the README): every rank takes its rows of each batch, the
+-- gradients are averaged with one allreduce, and rank 0 prints and writes.
 local tocha = require "tocha"
 local nn = require "tocha.nn"
 local optim = require "tocha.optim"
+local print = print
 
 -- ---- options ----------------------------------------------------------------
 
@@ -47,6 +50,8 @@ usage: lua5.4 examples/dropout_experiment.lua [options]
   --out PATH        output directory (out/dropout_experiment)
   --full            the longer preset: all 50000 images, 120 epochs, lrdecay 1e-4,
                     and test accuracy at the end
+  --distributed     data-parallel over the processes of mpirun (tocha.distributed);
+                    each process computes on --threads threads
   --help]]
 
 local function parse(args)
@@ -61,6 +66,9 @@ local function parse(args)
     elseif name == "full" then
       for k, v in pairs(full) do opt[k] = v end
       opt.full = true
+      i = i + 1
+    elseif name == "distributed" then
+      opt.distributed = true
       i = i + 1
     elseif name and defaults[name] ~= nil or name == "dir" then
       local value = args[i + 1]
@@ -80,6 +88,14 @@ local function parse(args)
 end
 
 local opt = parse(arg or {})
+-- Under --distributed every rank runs the same script; only rank 0 talks.
+local dist, rank0 = nil, true
+if opt.distributed then
+  dist = require "tocha.distributed"
+  dist.init()
+  rank0 = dist.rank() == 0
+  if not rank0 then print = function() end end
+end
 tocha.setnumthreads(opt.threads)
 tocha.manualSeed(opt.seed)
 
@@ -126,7 +142,12 @@ local runs = {
 }
 local criterion = nn.ClassNLLCriterion()
 for _, run in ipairs(runs) do
-  run.params, run.grads = run.net:getParameters()
+  if dist then
+    run.dp = dist.DataParallel(run.net)
+    run.params, run.grads = run.dp.params, run.dp.gradParams
+  else
+    run.params, run.grads = run.net:getParameters()
+  end
   run.config = { learningRate = opt.lr, momentum = opt.momentum, dampening = 0, learningRateDecay = opt.lrdecay }
   run.history = {}
   print(("\n%s:"):format(run.name))
@@ -150,11 +171,15 @@ local function evaluate(net, set)
 end
 
 local function train_step(run, inputs, labels)
+  -- distributed: this rank's rows; the allreduce makes the gradient the
+  -- whole batch's mean, as on one process
+  if run.dp then inputs, labels = run.dp:shard(inputs, labels) end
   local function feval()
     run.grads:zero()
     local output = run.net:forward(inputs)
     local loss = criterion:forward(output, labels)
     run.net:backward(inputs, criterion:backward(output, labels))
+    if run.dp then loss = run.dp:allreduceGradients(loss) end
     return loss, run.grads
   end
   optim.sgd(feval, run.params, run.config)
@@ -175,6 +200,7 @@ local clock = tocha.progress.clock
 for epoch = 1, opt.epochs do
   local t0 = clock()
   local bar = tocha.progress.new(batches_per_epoch, { label = ("epoch %d"):format(epoch), stream = io.stderr })
+  if not rank0 then bar = { update = function() end, finish = function() end } end
   -- Both nets see the same batches in the same order.
   for inputs, labels in train:batches(opt.batch, { shuffle = true, seed = opt.seed }) do
     for _, run in ipairs(runs) do train_step(run, inputs, labels) end
@@ -198,6 +224,9 @@ for epoch = 1, opt.epochs do
 end
 
 -- ---- results ------------------------------------------------------------------------
+
+-- Every rank evaluated the same parameters; rank 0 alone writes.
+if not rank0 then return end
 
 os.execute(("mkdir -p '%s'"):format(opt.out))
 local csv = opt.out .. "/curves.csv"

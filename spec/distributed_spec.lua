@@ -63,6 +63,33 @@ describe("tocha.distributed under mpirun", function()
     assert.is_true(os.time() - t0 < 30)
   end)
 
+  it("the main job under mpirun -np 2 gives the single-process curves", function()
+    local dir = os.tmpname()
+    os.remove(dir)
+    local common = "examples/dropout_experiment.lua --epochs 2 --subset 600 --validation 500 --threads 1 --out "
+    local env = "env LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='build/lua/?.so;;' "
+    local out, rc = run(env .. "lua5.4 " .. common .. dir .. "/single")
+    assert.are.equal(0, rc, out)
+    out, rc = run(env .. "mpirun -np 2 --oversubscribe -x LUA_PATH -x LUA_CPATH lua5.4 " .. common .. dir ..
+      "/dist --distributed")
+    assert.are.equal(0, rc, out)
+    local function rows(path)
+      local t = {}
+      for line in io.lines(path) do
+        for v in line:gmatch("[^,]+") do t[#t + 1] = tonumber(v) end
+      end
+      return t
+    end
+    local a, b = rows(dir .. "/single/curves.csv"), rows(dir .. "/dist/curves.csv")
+    os.execute("rm -rf '" .. dir .. "'")
+    assert.is_true(#a > 10)
+    local numbers = {}
+    for i = 1, #a do if a[i] then numbers[#numbers + 1] = i end end
+    local x, y = {}, {}
+    for _, i in ipairs(numbers) do x[#x + 1], y[#y + 1] = a[i], b[i] end
+    assert.is_true(max_rel(x, y) < 1e-5, "max relative difference " .. max_rel(x, y))
+  end)
+
   it("collectives check their arguments", function()
     local out, rc = run([[mpirun -np 2 --oversubscribe lua5.4 -e '
       package.path = "lua/?.lua;lua/?/init.lua;" .. package.path; package.cpath = "build/lua/?.so;" .. package.cpath
