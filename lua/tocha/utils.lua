@@ -230,4 +230,14 @@ function utils.like(obj, field, t)
   return buffer:resizeAs(t)
 end
 
+--- Torch7's rule for the dimension a module works on: `dim` of an input
+-- of `ndim` dimensions, negative counting from the end; with nInputDims,
+-- an input of nInputDims + 1 dimensions is a batch and the dimension moves
+-- one up.  The result may be out of range: the caller says so.
+function utils.batch_dimension(dim, ndim, nInputDims)
+  if dim < 0 then return ndim + dim + 1 end
+  if nInputDims and ndim == nInputDims + 1 then return dim + 1 end
+  return dim
+end
+
 return utils

@@ -8,17 +8,18 @@ local CMaxTable, parent = tocha.class("nn.CMaxTable", "nn.Module")
 
 function CMaxTable:__init()
   parent.__init(self)
+  self.better = "gt" -- the comparison that picks a new winner (CMinTable: lt)
   self.gradInput = {}
   self.winner = tocha.LongTensor() -- which input holds each element's largest value
 end
 
 function CMaxTable:updateOutput(input)
-  local n = CTable.check("nn.CMaxTable", input, 1)
+  local n = CTable.check(self.__typename, input, 1)
   if tocha.type(self.output) ~= tocha.type(input[1]) then self.output = input[1].new() end
   self.output:resizeAs(input[1]):copy(input[1])
   self.winner:resize(input[1]:size()):fill(1)
   for i = 2, n do
-    local better = input[i]:gt(self.output)
+    local better = input[i][self.better](input[i], self.output)
     self.output:maskedCopy(better, input[i][better])
     self.winner:maskedFill(better, i)
   end
@@ -26,7 +27,7 @@ function CMaxTable:updateOutput(input)
 end
 
 function CMaxTable:updateGradInput(input, gradOutput)
-  local n = CTable.check("nn.CMaxTable", input, 1)
+  local n = CTable.check(self.__typename, input, 1)
   local gi = CTable.grads(self, input, n)
   for i = 1, n do
     gi[i]:zero()

@@ -1,39 +1,15 @@
 -- nn.CMinTable(): the element-wise smallest of a table of tensors
 -- (Torch7's).  Each element's gradient goes to the input that held the
--- smallest value (the first one on ties); the others get 0 there.
+-- smallest value (the first one on ties): CMaxTable with the other
+-- comparison.
 local tocha = require "tocha"
-local CTable = require "tocha.nn.CTable"
+local CMaxTable = require "tocha.nn.CMaxTable"
 
-local CMinTable, parent = tocha.class("nn.CMinTable", "nn.Module")
+local CMinTable = tocha.class("nn.CMinTable", "nn.CMaxTable")
 
 function CMinTable:__init()
-  parent.__init(self)
-  self.gradInput = {}
-  self.winner = tocha.LongTensor() -- which input holds each element's smallest value
-end
-
-function CMinTable:updateOutput(input)
-  local n = CTable.check("nn.CMinTable", input, 1)
-  if tocha.type(self.output) ~= tocha.type(input[1]) then self.output = input[1].new() end
-  self.output:resizeAs(input[1]):copy(input[1])
-  self.winner:resize(input[1]:size()):fill(1)
-  for i = 2, n do
-    local better = input[i]:lt(self.output)
-    self.output:maskedCopy(better, input[i][better])
-    self.winner:maskedFill(better, i)
-  end
-  return self.output
-end
-
-function CMinTable:updateGradInput(input, gradOutput)
-  local n = CTable.check("nn.CMinTable", input, 1)
-  local gi = CTable.grads(self, input, n)
-  for i = 1, n do
-    gi[i]:zero()
-    local mine = self.winner:eq(i)
-    gi[i]:maskedCopy(mine, gradOutput[mine])
-  end
-  return gi
+  CMaxTable.__init(self)
+  self.better = "lt"
 end
 
 return CMinTable

@@ -18,14 +18,7 @@ end
 
 -- The 1-based dimension to join along for this input.
 function JoinTable:_getPositiveDimension(input)
-  local first = input[1]
-  local dim = self.dimension
-  if dim < 0 then
-    dim = first:dim() + dim + 1
-  elseif self.nInputDims and first:dim() == self.nInputDims + 1 then
-    dim = dim + 1
-  end
-  return dim
+  return utils.batch_dimension(self.dimension, input[1]:dim(), self.nInputDims)
 end
 
 local function check(input)

@@ -16,12 +16,7 @@ function SplitTable:__init(dimension, nInputDims)
 end
 
 function SplitTable:_getPositiveDimension(input)
-  local dim = self.dimension
-  if dim < 0 then
-    dim = input:dim() + dim + 1
-  elseif self.nInputDims and input:dim() == self.nInputDims + 1 then
-    dim = dim + 1
-  end
+  local dim = utils.batch_dimension(self.dimension, input:dim(), self.nInputDims)
   if dim < 1 or dim > input:dim() then
     error(string.format("nn.SplitTable: dimension %d out of range for a %dD input", self.dimension, input:dim()), 3)
   end

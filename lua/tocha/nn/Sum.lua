@@ -17,12 +17,7 @@ function Sum:__init(dimension, nInputDims, sizeAverage, squeeze)
 end
 
 function Sum:_getPositiveDimension(input)
-  local dim = self.dimension
-  if dim < 0 then
-    dim = input:dim() + dim + 1
-  elseif self.nInputDims and input:dim() == self.nInputDims + 1 then
-    dim = dim + 1
-  end
+  local dim = utils.batch_dimension(self.dimension, input:dim(), self.nInputDims)
   if dim < 1 or dim > input:dim() then
     error(string.format("%s: dimension %d out of range for a %dD input", self.__typename, self.dimension,
       input:dim()), 3)
