@@ -5,36 +5,7 @@
 local tocha = require "tocha"
 local nn = require "tocha.nn"
 
--- Largest error of d/dt sum(forward(x) .* G) against `analytic`, for the
--- tensor t (the input or a parameter) perturbed in place.
-local function check(module, x, t, analytic, G)
-  local flat = t:view(t:nElement())
-  local a = analytic:contiguous():view(analytic:nElement())
-  local worst = 0
-  for k = 1, flat:nElement() do
-    local v = flat[k]
-    flat[k] = v + 1e-6
-    local hi = module:forward(x):clone():cmul(G):sum()
-    flat[k] = v - 1e-6
-    local lo = module:forward(x):clone():cmul(G):sum()
-    flat[k] = v
-    worst = math.max(worst, math.abs((hi - lo) / 2e-6 - a[k]))
-  end
-  return worst
-end
-
--- Input and parameter gradient errors for a random gradOutput.
-local function gradients(module, x)
-  module:double()
-  local G = module:forward(x):clone():uniform(-1, 1)
-  module:zeroGradParameters()
-  module:forward(x)
-  local gi = module:backward(x, G):clone()
-  local worst = check(module, x, x, gi, G)
-  local params, grads = module:parameters()
-  for i, p in ipairs(params or {}) do worst = math.max(worst, check(module, x, p, grads[i]:clone(), G)) end
-  return worst
-end
+local gradients = require("gradcheck").module
 
 local function rand(...) return tocha.DoubleTensor(...):uniform(-2, 2) end
 

@@ -41,6 +41,16 @@ function utils.checkinteger(v, where, what, min, level)
   return n
 end
 
+--- `t` when it is a tensor, else the error "<module>: <what> must be a
+-- tensor, got <type>" at the caller's caller (level 3: the user's call of
+-- the module method that called this).
+function utils.check_tensor(module, t, what, level)
+  if not tocha.isTensor(t) then
+    error(string.format("%s: %s must be a tensor, got %s", module.__typename, what, tocha.type(t)), level or 3)
+  end
+  return t
+end
+
 --- An empty tensor of the same type as `t`.
 function utils.new_like(t)
   return t.new()
@@ -61,6 +71,14 @@ function utils.contiguous(obj, field, t)
     obj[field] = buffer
   end
   return buffer:resizeAs(t):copy(t)
+end
+
+--- A backward's input and gradOutput, checked and made contiguous (in the
+-- buffers module._input and module._gradOutput when they are not).
+function utils.contiguous_pair(module, input, gradOutput)
+  utils.check_tensor(module, input, "input", 4)
+  utils.check_tensor(module, gradOutput, "gradOutput", 4)
+  return utils.contiguous(module, "_input", input), utils.contiguous(module, "_gradOutput", gradOutput)
 end
 
 --- A tensor header over the same storage geometry as `t`, but on `storage`.

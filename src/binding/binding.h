@@ -76,6 +76,7 @@ void tl_open_data(lua_State *L, int module, int methods);
 void tl_open_png(lua_State *L, int module, int methods);
 void tl_open_t7(lua_State *L, int module, int methods);
 void tl_open_tensorlib(lua_State *L, int module, int methods);
+void tl_open_spatial(lua_State *L, int module, int methods);
 void tl_open_clock(lua_State *L, int module, int methods);
 
 /* Registers `funcs` into the method table (when methods != 0) and the
