@@ -63,31 +63,68 @@ typedef struct pool_job {
   int count_include_pad;
 } pool_job;
 
-#define DEFINE_MAX(T, SUFFIX)                                                                                \
+/* THNN's rule: a larger value or a NaN takes the window (a NaN then stays,
+ * as nothing is larger than it); ties keep the first in row-major order.
+ * Windows that lie inside the image's columns are done a window offset at
+ * a time across the whole output row: independent selects the compiler
+ * can vectorise, where one window at a time is a chain of dependent
+ * compares (and, with branches, a coin toss for the predictor). */
+#define DEFINE_MAX(T, BITS, SUFFIX)                                                                              \
+  static void max_window_##SUFFIX(const pool_plan *p, const T *in, int64_t y0, int64_t y1, int64_t x,       \
+                                  T *out, int64_t *idx) {                                                    \
+    const int64_t W = p->in.w, a = x * p->win.dW - p->win.padW;                                              \
+    const int64_t x0 = a > 0 ? a : 0, x1 = a + p->win.kW < W ? a + p->win.kW : W;                            \
+    int64_t best = y0 * W + x0;                                                                              \
+    T m = in[best];                                                                                          \
+    for (int64_t r = y0; r < y1; r++)                                                                        \
+      for (int64_t c = x0; c < x1; c++) {                                                                    \
+        T v = in[r * W + c];                                                                                 \
+        if (v > m || v != v) {                                                                               \
+          m = v;                                                                                             \
+          best = r * W + c;                                                                                  \
+        }                                                                                                    \
+      }                                                                                                      \
+    *out = m;                                                                                                \
+    *idx = best + 1;                                                                                         \
+  }                                                                                                          \
   static void max_forward_##SUFFIX(const pool_job *j, int64_t plane) {                                      \
     const pool_plan *p = j->p;                                                                               \
-    const T *in = (const T *)j->in + plane * p->in.h * p->in.w;                                              \
-    T *out = (T *)j->out + plane * p->oh * p->ow;                                                            \
-    int64_t *idx = j->idx + plane * p->oh * p->ow;                                                           \
-    for (int64_t y = 0; y < p->oh; y++)                                                                      \
-      for (int64_t x = 0; x < p->ow; x++) {                                                                  \
-        int64_t y0, y1, x0, x1;                                                                              \
-        window_at(p, y, x, &y0, &y1, &x0, &x1);                                                              \
-        int64_t best = y0 * p->in.w + x0;                                                                    \
-        T m = in[best];                                                                                      \
-        for (int64_t r = y0; r < y1; r++)                                                                    \
-          for (int64_t c = x0; c < x1; c++) {                                                                \
-            T v = in[r * p->in.w + c];                                                                       \
-            if (v > m || isnan(v)) {                                                                         \
-              m = v;                                                                                         \
-              best = r * p->in.w + c;                                                                        \
-              if (isnan(v)) goto done_##SUFFIX;                                                              \
-            }                                                                                                \
-          }                                                                                                  \
-      done_##SUFFIX:                                                                                         \
-        out[y * p->ow + x] = m;                                                                              \
-        idx[y * p->ow + x] = best + 1;                                                                       \
+    const int64_t W = p->in.w, ow = p->ow, dW = p->win.dW, padW = p->win.padW, kW = p->win.kW;               \
+    const T *in = (const T *)j->in + plane * p->in.h * W;                                                    \
+    /* interior outputs [xlo, xhi): the window's columns are all inside */                                   \
+    int64_t xlo = (padW + dW - 1) / dW, xhi = W >= kW - padW ? (W - kW + padW) / dW + 1 : 0;                 \
+    if (xhi > ow) xhi = ow;                                                                                  \
+    if (xlo > xhi) xlo = xhi;                                                                                \
+    for (int64_t y = 0; y < p->oh; y++) {                                                                    \
+      int64_t y0, y1, x0, x1;                                                                                \
+      window_at(p, y, 0, &y0, &y1, &x0, &x1);                                                                \
+      T *out = (T *)j->out + (plane * p->oh + y) * ow;                                                       \
+      int64_t *idx = j->idx + (plane * p->oh + y) * ow;                                                      \
+      for (int64_t x = 0; x < xlo; x++) max_window_##SUFFIX(p, in, y0, y1, x, out + x, idx + x);            \
+      for (int64_t x = xhi; x < ow; x++) max_window_##SUFFIX(p, in, y0, y1, x, out + x, idx + x);           \
+      if (xlo == xhi) continue;                                                                              \
+      const T *first = in + y0 * W - padW;                                                                   \
+      for (int64_t x = xlo; x < xhi; x++) {                                                                  \
+        out[x] = first[x * dW];                                                                              \
+        idx[x] = y0 * W - padW + x * dW;                                                                     \
       }                                                                                                      \
+      for (int64_t r = y0; r < y1; r++)                                                                      \
+        for (int64_t kj = r == y0 ? 1 : 0; kj < kW; kj++) {                                                  \
+          const T *src = in + r * W - padW + kj;                                                             \
+          const int64_t base = r * W - padW + kj;                                                            \
+          for (int64_t x = xlo; x < xhi; x++) {                                                              \
+            T v = src[x * dW], m = out[x];                                                                   \
+            /* all ones when v takes the window: selects by masks, no branch */                              \
+            BITS take = (BITS)0 - (BITS)((v > m) | (v != v)), vb, mb;                                        \
+            memcpy(&vb, &v, sizeof v);                                                                       \
+            memcpy(&mb, &m, sizeof m);                                                                       \
+            mb = (mb & ~take) | (vb & take);                                                                 \
+            memcpy(&out[x], &mb, sizeof mb);                                                                 \
+            idx[x] = (idx[x] & ~(int64_t)take) | ((base + x * dW) & (int64_t)take);                          \
+          }                                                                                                  \
+        }                                                                                                    \
+      for (int64_t x = xlo; x < xhi; x++) idx[x] += 1;                                                       \
+    }                                                                                                        \
   }                                                                                                          \
   static void max_backward_##SUFFIX(const pool_job *j, int64_t plane) {                                     \
     const pool_plan *p = j->p;                                                                               \
@@ -98,8 +135,8 @@ typedef struct pool_job {
     for (int64_t k = 0; k < p->oh * p->ow; k++) gin[idx[k] - 1] += gout[k];                                  \
   }
 
-DEFINE_MAX(float, f)
-DEFINE_MAX(double, d)
+DEFINE_MAX(float, int32_t, f)
+DEFINE_MAX(double, int64_t, d)
 
 static void max_forward_planes(void *arg, int slot, int64_t first, int64_t last) {
   (void)slot;
