@@ -90,7 +90,8 @@ say("Network: conv 5x5 1->32 pad 2, ReLU, max-pool 2x2, SpatialDropout, conv 5x5
   .. "max-pool 2x2, SpatialDropout, View 3136, Linear 3136->1024, ReLU, Dropout 0.5, Linear 1024->10, "
   .. "LogSoftMax; batch %d, float32, sgd with momentum.  The step's products: %.2f GFLOP.", B, flops(products) / 1e9)
 say("")
-say("| threads | tocha step (ms) | sgemm floor (ms) | ratio (median of %d blocks) | middle half of the ratios |", BLOCKS)
+say("| threads | tocha step (ms) | sgemm floor (ms) | ratio (median of %d blocks) | middle half of the ratios |",
+  BLOCKS)
 say("|---|---|---|---|---|")
 
 local net = build()
