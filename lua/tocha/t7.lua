@@ -437,6 +437,9 @@ local function adapt_loaded(obj, cls, name, version)
     obj.running_var = std:clone():pow(-2):add(-eps)
     obj.running_std = nil
   end
+  -- A class's own say on a Torch7 file's fields, before defaults fill the rest.
+  local before = rawget(cls, "__t7_fields")
+  if type(before) == "function" then before(obj, version) end
   -- Only nn modules and criterions: other constructors may do more than fill fields.
   local template = name:match("^nn%.") and default_instance(cls)
   if template then
