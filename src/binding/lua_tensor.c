@@ -261,28 +261,49 @@ static int l_storageoffset(lua_State *L) {
 
 /* ---- views ------------------------------------------------------------- */
 
-static int l_view(lua_State *L) {
-  tocha_tensor *t = tl_checktensor(L, 1);
-  int64_t size[TOCHA_MAX_DIMS];
-  int top = lua_gettop(L), ndim;
-  if (top < 2) return luaL_argerror(L, 2, "sizes expected");
-  if (lua_istable(L, 2)) {
-    ndim = tl_checksizes(L, 2, top, size);
-  } else {
-    ndim = top - 1;
-    if (ndim > TOCHA_MAX_DIMS) luaL_argerror(L, 2, "too many sizes");
-    for (int i = 0; i < ndim; i++) size[i] = luaL_checkinteger(L, 2 + i);
+/* Makes the view into res (Torch7's result form res:view(x, ...), no
+ * allocation) or into a new tensor. */
+static int push_view(lua_State *L, tocha_tensor *res, const tocha_tensor *t, int ndim, const int64_t *size) {
+  if (!res) {
+    tocha_tensor *out = tl_pushtensor(L, t->dtype);
+    tl_check(L, tocha_view(out, t, ndim, size), 0);
+    return 1;
   }
-  tocha_tensor *out = tl_pushtensor(L, t->dtype);
-  tl_check(L, tocha_view(out, t, ndim, size), 0);
+  if (res->dtype != t->dtype)
+    luaL_argerror(L, 1, lua_pushfstring(L, "result must be a %s, got %s", tl_type_names[t->dtype],
+                                        tl_type_names[res->dtype]));
+  tocha_tensor view;
+  tocha_tensor_init(&view, t->dtype);
+  tocha_status st = tocha_view(&view, t, ndim, size);
+  if (st == TOCHA_OK) tocha_tensor_set(res, &view);
+  tocha_tensor_release(&view);
+  tl_check(L, st, 1);
+  lua_settop(L, 1);
   return 1;
 }
 
+/* t:view(sizes...) or res:view(t, sizes...) */
+static int l_view(lua_State *L) {
+  int first = tl_totensor(L, 1) && tl_totensor(L, 2) ? 2 : 1;
+  tocha_tensor *t = tl_checktensor(L, first);
+  int64_t size[TOCHA_MAX_DIMS];
+  int top = lua_gettop(L), ndim;
+  if (top < first + 1) return luaL_argerror(L, first + 1, "sizes expected");
+  if (lua_istable(L, first + 1)) {
+    ndim = tl_checksizes(L, first + 1, top, size);
+  } else {
+    ndim = top - first;
+    if (ndim > TOCHA_MAX_DIMS) luaL_argerror(L, first + 1, "too many sizes");
+    for (int i = 0; i < ndim; i++) size[i] = luaL_checkinteger(L, first + 1 + i);
+  }
+  return push_view(L, first == 2 ? tl_totensor(L, 1) : NULL, t, ndim, size);
+}
+
+/* t:viewAs(template) or res:viewAs(t, template) */
 static int l_viewas(lua_State *L) {
-  tocha_tensor *t = tl_checktensor(L, 1), *like = tl_checktensor(L, 2);
-  tocha_tensor *out = tl_pushtensor(L, t->dtype);
-  tl_check(L, tocha_view(out, t, like->ndim, like->size), 0);
-  return 1;
+  int first = tl_totensor(L, 1) && tl_totensor(L, 2) && tl_totensor(L, 3) ? 2 : 1;
+  tocha_tensor *t = tl_checktensor(L, first), *like = tl_checktensor(L, first + 1);
+  return push_view(L, first == 2 ? tl_totensor(L, 1) : NULL, t, like->ndim, like->size);
 }
 
 static int l_narrow(lua_State *L) {

@@ -400,9 +400,7 @@ static const luaL_Reg both[] = {
 
 void tl_open_tensorlib(lua_State *L, int module, int methods) {
   tl_register(L, module, methods, both);
-  wrap_result_form(L, methods, "view", 1);
   wrap_result_form(L, methods, "expand", 1);
-  wrap_result_form(L, methods, "viewAs", 2);
   wrap_result_form(L, methods, "expandAs", 2);
   lua_pushcfunction(L, l_renorm_method);
   lua_setfield(L, methods, "renorm");

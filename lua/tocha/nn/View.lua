@@ -82,13 +82,15 @@ function View:updateOutput(input)
     sizes[first + i] = s == -1 and inferred or s
   end
   for i = first + #self.size + 1, #sizes do sizes[i] = nil end
-  self.output = input:view(sizes)
-  return self.output
+  -- the output is a header of its own, re-pointed at each input (no allocation)
+  if tocha.type(self.output) ~= tocha.type(input) then self.output = input.new() end
+  return self.output:view(input, sizes)
 end
 
 function View:updateGradInput(input, gradOutput)
-  self.gradInput = utils.contiguous(self, "_gradOutput", gradOutput):view(input:size())
-  return self.gradInput
+  gradOutput = utils.contiguous(self, "_gradOutput", gradOutput)
+  if tocha.type(self.gradInput) ~= tocha.type(gradOutput) then self.gradInput = gradOutput.new() end
+  return self.gradInput:viewAs(gradOutput, input)
 end
 
 function View:clearState()
