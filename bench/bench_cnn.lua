@@ -12,7 +12,9 @@
 -- conv 5x5 32->64 pad 2, ReLU, max-pool 2x2, SpatialDropout, View 3136,
 -- Linear 3136->1024, ReLU, Dropout 0.5, Linear 1024->10, LogSoftMax;
 -- ClassNLLCriterion; float32; batch 128; one step = optim.sgd (momentum
--- 0.9) on the getParameters() views with the usual opfunc.
+-- 0.9) on the getParameters() views with the usual opfunc.  The first
+-- convolution computes no gradInput (Torch7's `gradInput = nil`), as
+-- PyTorch computes none for an input that needs no gradient.
 --
 -- The floor: the step's products as single sgemm calls with the batch
 -- folded into one dimension (conv forward (nOut x K)(K x B*L), gradWeight
@@ -48,6 +50,9 @@ local function build()
     :add(nn.SpatialDropout(0.25))
     :add(nn.View(3136)):add(nn.Linear(3136, 1024)):add(nn.ReLU()):add(nn.Dropout(0.5))
     :add(nn.Linear(1024, 10)):add(nn.LogSoftMax())
+  -- Torch7's opt-out, as PyTorch does for an input that needs no gradient:
+  -- the first layer's gradInput is not computed
+  net:get(1).gradInput = nil
   return net
 end
 
@@ -63,9 +68,10 @@ end
 local function step_products()
   local list = {}
   local function add(t) for _, p in ipairs(t) do list[#list + 1] = p end end
-  for _, c in ipairs(CONVS) do
+  for i, c in ipairs(CONVS) do
     local f, gi, gw = conv_products(c)
-    add(f); add(gi); add(gw)
+    add(f); add(gw)
+    if i > 1 then add(gi) end -- the first layer computes no gradInput
   end
   for _, l in ipairs(LINEARS) do
     add { { B, l[2], l[1], 0, 1 }, { B, l[1], l[2], 0, 0 }, { l[2], l[1], B, 1, 0 } }

@@ -146,11 +146,15 @@ end
 -- Dropout modules draw nothing when they are made.
 local function build_cnn(pconv, phidden)
   tocha.manualSeed(opt.seed)
-  local net = nn.Sequential():add(nn.View(1, 28, 28))
+  local net = nn.Sequential() -- of (batch, 1, 28, 28) images (model_input)
   local function conv_drop()
     if pconv > 0 then net:add(opt.convdrop == "spatial" and nn.SpatialDropout(pconv) or nn.Dropout(pconv)) end
   end
-  net:add(nn.SpatialConvolution(1, 32, 5, 5, 1, 1, 2, 2)):add(nn.ReLU()):add(nn.SpatialMaxPooling(2, 2))
+  -- the images need no gradient: the first convolution computes none
+  -- (Torch7's opt-out)
+  local first = nn.SpatialConvolution(1, 32, 5, 5, 1, 1, 2, 2)
+  first.gradInput = nil
+  net:add(first):add(nn.ReLU()):add(nn.SpatialMaxPooling(2, 2))
   conv_drop()
   net:add(nn.SpatialConvolution(32, 64, 5, 5, 1, 1, 2, 2)):add(nn.ReLU()):add(nn.SpatialMaxPooling(2, 2))
   conv_drop()
@@ -195,12 +199,18 @@ end
 
 -- ---- training and evaluation ---------------------------------------------------
 
+-- The batches are rows of 784 pixels; the CNN takes them as 1x28x28 images.
+local function model_input(inputs)
+  if opt.model ~= "cnn" then return inputs end
+  return inputs:view(inputs:size(1), 1, 28, 28)
+end
+
 --- Mean loss and error (%) of `net` on `set`, in evaluate mode.
 local function evaluate(net, set)
   net:evaluate()
   local loss, errors = 0, 0
   for inputs, labels in set:batches(1000) do
-    local output = net:forward(inputs)
+    local output = net:forward(model_input(inputs))
     loss = loss + criterion:forward(output, labels) * labels:nElement()
     local _, predicted = output:max(2)
     errors = errors + predicted:view(-1):ne(labels):sum()
@@ -213,6 +223,7 @@ local function train_step(run, inputs, labels)
   -- distributed: this rank's rows; the allreduce makes the gradient the
   -- whole batch's mean, as on one process
   if run.dp then inputs, labels = run.dp:shard(inputs, labels) end
+  inputs = model_input(inputs)
   local function feval()
     run.grads:zero()
     local output = run.net:forward(inputs)
