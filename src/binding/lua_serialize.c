@@ -70,21 +70,10 @@ static int l_frombytes(lua_State *L) {
   int ndim = tl_checksizes(L, 4, 4, size);
   size_t esize = tocha_dtype_size((tocha_dtype)dtype);
   int64_t left = (int64_t)(len - (size_t)(pos - 1));
-  /* The product of the non-zero sizes stays below INT64_MAX/16 (the core's
-   * limit; checked here too because the core's contiguous strides skip zero
-   * sizes), and the element count fits in the bytes left. */
-  int64_t nonzero = 1, max_n = left / (int64_t)esize;
-  int has_zero = 0;
-  for (int d = 0; d < ndim; d++) {
-    if (size[d] == 0) {
-      has_zero = 1;
-    } else if (nonzero > INT64_MAX / 16 / size[d]) {
-      luaL_argerror(L, 4, lua_pushfstring(L, "shape has too many elements (overflow at dimension %d)", d + 1));
-    } else {
-      nonzero *= size[d];
-    }
-  }
-  int64_t n = (ndim == 0 || has_zero) ? 0 : nonzero;
+  /* The core's shape rule (no overflow, within its limit), then the element
+   * count against the bytes left. */
+  int64_t n, max_n = left / (int64_t)esize;
+  tl_check(L, tocha_shape_count(ndim, size, 4, &n), 0);
   if (n > max_n)
     luaL_argerror(L, 4, lua_pushfstring(L, "sizes need more than the %I bytes left after position %I",
                                         (lua_Integer)left, pos));
