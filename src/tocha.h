@@ -183,6 +183,18 @@ tocha_status tocha_clone(tocha_tensor *out, const tocha_tensor *src, tocha_dtype
 tocha_status tocha_contiguous(tocha_tensor *out, const tocha_tensor *src);
 tocha_status tocha_fill(tocha_tensor *t, double value);
 
+/* ---- files ------------------------------------------------------------ */
+
+/* Replaces the file at `path` by the concatenation of the n buffers, crash-
+ * safely: they are written to a temporary file in the target's directory,
+ * which is fsynced, given the target's permissions (and owner, when
+ * allowed), renamed over the target; then the directory is fsynced.  A
+ * symbolic link is followed (the file it names is replaced, the link stays;
+ * a dangling link's target is created).  An existing target that is not a
+ * regular file (device, FIFO, directory) is an error and is left alone.  On
+ * any failure the previous file is intact and the temporary file removed. */
+tocha_status tocha_replace_file(const char *path, const void *const *parts, const size_t *lengths, int n);
+
 #ifdef __cplusplus
 }
 #endif

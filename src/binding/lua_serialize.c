@@ -134,9 +134,36 @@ static int l_crc32(lua_State *L) {
   return 1;
 }
 
+/* tocha._replace_file(path, parts) -> true | nil, message
+ * Writes the strings of the list `parts`, in order, crash-safely over path
+ * (tocha_replace_file).  The strings stay referenced by the list, read with
+ * raw access: no Lua code runs while their bytes are written. */
+static int l_replace_file(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 2);
+  if (n > INT32_MAX / 2) luaL_argerror(L, 2, "too many parts");
+  const void **parts = lua_newuserdatauv(L, sizeof *parts * (size_t)(n + 1), 0);
+  size_t *lengths = lua_newuserdatauv(L, sizeof *lengths * (size_t)(n + 1), 0);
+  for (lua_Integer i = 0; i < n; i++) {
+    if (lua_rawgeti(L, 2, i + 1) != LUA_TSTRING)
+      luaL_argerror(L, 2, lua_pushfstring(L, "part %I must be a string, got %s", i + 1, luaL_typename(L, -1)));
+    parts[i] = lua_tolstring(L, -1, &lengths[i]);
+    lua_pop(L, 1);
+  }
+  if (tocha_replace_file(path, parts, lengths, (int)n) != TOCHA_OK) {
+    lua_pushnil(L);
+    lua_pushstring(L, tocha_last_error()->message);
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 void tl_open_serialize(lua_State *L, int module, int methods) {
   static const luaL_Reg method_funcs[] = {{"toBytes", l_tobytes}, {NULL, NULL}};
-  static const luaL_Reg module_funcs[] = {{"fromBytes", l_frombytes}, {NULL, NULL}};
+  static const luaL_Reg module_funcs[] = {
+      {"fromBytes", l_frombytes}, {"_replace_file", l_replace_file}, {NULL, NULL}};
   tl_register(L, 0, methods, method_funcs);
   tl_register(L, module, 0, module_funcs);
   uint32_t *table = lua_newuserdatauv(L, CRC_TABLE_WORDS * sizeof *table, 0);
