@@ -1,0 +1,137 @@
+-- Strict inputs (issue 13): optim rejects config keys it does not take,
+-- Dropout's mean is exact for every p in [0, 1), the softmax family is
+-- stable for large logits, and the experiment checks its options first.
+local tocha = require "tocha"
+local nn = require "tocha.nn"
+local optim = require "tocha.optim"
+
+local function assert_error(fragment, f, ...)
+  local ok, err = pcall(f, ...)
+  assert.is_false(ok, "expected an error containing: " .. fragment)
+  assert.is_truthy(tostring(err):find(fragment, 1, true), "error '" .. tostring(err) .. "' lacks '" .. fragment .. "'")
+  return tostring(err)
+end
+
+local function capture(cmd)
+  local p = assert(io.popen(cmd))
+  local out = p:read("a")
+  local ok, _, code = p:close()
+  return out, ok, code
+end
+
+-- A child lua5.4 running `code` with this process's module paths; returns
+-- its stdout and stderr together, and whether it exited with status 0.
+local function child(code)
+  local script = os.tmpname()
+  local f = assert(io.open(script, "w"))
+  f:write(string.format("package.path = %q\npackage.cpath = %q\n", package.path, package.cpath), code)
+  f:close()
+  local out, ok = capture("lua5.4 " .. script .. " 2>&1")
+  os.remove(script)
+  return out, ok
+end
+
+-- f(x) = |x - 1|^2 / 2
+local function quadratic()
+  local x = tocha.DoubleTensor({ 3, -2 })
+  local calls = 0
+  local function opfunc(p)
+    calls = calls + 1
+    local g = p:clone():add(-1)
+    return 0.5 * g:dot(g), g
+  end
+  return x, opfunc, function() return calls end
+end
+
+local OPTIMISERS = { "sgd", "adam", "adagrad", "rmsprop", "adadelta", "adamax", "nag", "asgd", "rprop", "cg",
+  "lbfgs", "cmaes", "de" }
+
+describe("optim config keys", function()
+  it("rejects a misspelt learning rate instead of training at the default", function()
+    local x, opfunc, calls = quadratic()
+    local err = assert_error("bad argument #3 to 'sgd' (unknown config key 'lr'; did you mean 'learningRate'?",
+      optim.sgd, opfunc, x, { lr = 0.1 })
+    assert.is_truthy(err:find("accepted: dampening, learningRate, learningRateDecay, learningRates, momentum, " ..
+      "nesterov, weightDecay, weightDecays", 1, true), err)
+    assert_error("unknown config key 'learningrate'; did you mean 'learningRate'?", optim.sgd, opfunc, x,
+      { learningrate = 0.1 })
+    assert_error("unknown config key 'weight_decay'; did you mean 'weightDecay'?", optim.adam, opfunc, x,
+      { weight_decay = 0.1 })
+    assert_error("unknown config key [1]", optim.sgd, opfunc, x, { 0.1 })
+    -- checked before anything runs: x and opfunc untouched
+    assert.are.same({ 3, -2 }, x:totable())
+    assert.are.equal(0, calls())
+  end)
+
+  it("names the key and the accepted ones for every optimiser", function()
+    for _, name in ipairs(OPTIMISERS) do
+      local x, opfunc = quadratic()
+      local err = assert_error("unknown config key 'bogus'", optim[name], opfunc, x, { bogus = 1 })
+      assert.is_truthy(err:find("to '" .. name .. "'", 1, true), err)
+      assert.is_truthy(err:find("; accepted: ", 1, true), err)
+    end
+    local x, opfunc = quadratic()
+    local g = tocha.DoubleTensor({ 1, 1 })
+    assert_error("bad argument #8 to 'lswolfe' (unknown options key 'c3'", optim.lswolfe, opfunc, x, 1,
+      g:clone():mul(-1), 2.5, g, -2, { c3 = 1 })
+  end)
+
+  it("accepts the state fields optim keeps in config, call after call", function()
+    local configs = {
+      sgd = { learningRate = 0.1, momentum = 0.9, weightDecays = tocha.DoubleTensor(2):fill(0.01),
+        learningRates = tocha.DoubleTensor(2):fill(1) },
+      adam = { learningRate = 0.1 }, adagrad = { learningRate = 0.1 }, rmsprop = { learningRate = 0.01 },
+      adadelta = {}, adamax = {}, nag = { learningRate = 0.1, learningRates = tocha.DoubleTensor(2):fill(1) },
+      asgd = { eta0 = 0.1, t0 = 1 }, rprop = { niter = 2 }, cg = { maxIter = 3 }, lbfgs = { maxIter = 3 },
+      cmaes = { maxEval = 30 }, de = { maxFEs = 40 },
+    }
+    for _, name in ipairs(OPTIMISERS) do
+      local x, opfunc = quadratic()
+      local config = configs[name]
+      for _ = 1, 4 do optim[name](opfunc, x, config) end -- the state lives in config
+      local state = {}
+      for _ = 1, 2 do optim[name](opfunc, x, {}, state) end
+    end
+  end)
+
+  it("accepts extra keys when the config says so", function()
+    local x, opfunc = quadratic()
+    optim.sgd(opfunc, x, { learningRate = 0.1, warmup = 5, extraKeys = true })
+    optim.sgd(opfunc, x, { learningRate = 0.1, warmup = 5, extraKeys = { "warmup" } })
+    assert_error("unknown config key 'cooldown'", optim.sgd, opfunc, x,
+      { warmup = 5, cooldown = 1, extraKeys = { "warmup" } })
+    assert_error("config.extraKeys must be true or a list of key names, got string", optim.sgd, opfunc, x,
+      { extraKeys = "warmup" })
+    -- a user-defined optimiser sharing sgd's config
+    local function warm_sgd(f, p, config, state)
+      config.extraKeys = config.extraKeys or { "warmup" }
+      config.learningRate = (state and state.n or 0) < config.warmup and 0.01 or 0.1
+      return optim.sgd(f, p, config, state)
+    end
+    local before = x:clone()
+    warm_sgd(opfunc, x, { warmup = 2 })
+    assert.is_false(x:equal(before))
+  end)
+
+  it("warns once, under tocha.compat, about an unknown key and trains on", function()
+    local out, ok = child([[
+      require "tocha.compat"
+      local x = torch.DoubleTensor({ 3, -2 })
+      local function f(p) local g = p:clone():add(-1) return 0.5 * g:dot(g), g end
+      local config = { learningRate = 0.5, lr = 0.1, verbose = true }
+      for _ = 1, 3 do optim.sgd(f, x, config) end
+      optim.sgd(f, x, { lr = 0.1 })
+      print(string.format("x = %.4f %.4f", x[1], x[2]))
+    ]])
+    assert.is_true(ok, out)
+    local _, lr_warnings = out:gsub("unknown config key 'lr'", "")
+    local _, verbose_warnings = out:gsub("unknown config key 'verbose'", "")
+    assert.are.equal(1, lr_warnings, out)
+    assert.are.equal(1, verbose_warnings, out)
+    assert.is_truthy(out:find("optim.sgd: warning: ", 1, true), out)
+    -- three steps at 0.5 and one at the default 1e-3: x - 1 halves three times
+    local expect1 = 1 + 2 * 0.5 ^ 3 * (1 - 1e-3)
+    local got1 = tonumber(out:match("x = (%S+)"))
+    assert.is_true(math.abs(got1 - expect1) < 1e-4, out)
+  end)
+end)
