@@ -135,3 +135,47 @@ describe("optim config keys", function()
     assert.is_true(math.abs(got1 - expect1) < 1e-4, out)
   end)
 end)
+
+describe("nn.Dropout at large p", function()
+  before_each(function() tocha.manualSeed(13) end)
+
+  -- Units kept over `calls` forwards of n ones, and the output's mean.
+  local function survivors(p, n, calls)
+    local m = nn.Dropout(p)
+    local x = tocha.FloatTensor(n):fill(1)
+    local kept, sum = 0, 0
+    for _ = 1, calls do
+      local y = m:forward(x)
+      kept = kept + y:ne(0):sum()
+      sum = sum + y:double():sum()
+    end
+    return kept, sum / (n * calls)
+  end
+
+  it("keeps a fraction 1 - p of the units, also for p near 1", function()
+    -- p = 0.99999: 200 of 2e7 expected (the 16-bit threshold kept 305)
+    local kept, mean = survivors(0.99999, 1000000, 20)
+    local expect = 2e7 * (1 - 0.99999)
+    assert.is_true(math.abs(kept - expect) < 5 * math.sqrt(expect), "kept " .. kept .. ", expected " .. expect)
+    assert.is_true(math.abs(mean - 1) < 5 / math.sqrt(expect), "mean " .. mean)
+    -- p = 0.9999999: 2 of 2e7 expected (it kept 305: a mean 145 times too large)
+    kept, mean = survivors(0.9999999, 1000000, 20)
+    assert.is_true(kept <= 15, "kept " .. kept)
+    assert.is_true(mean < 8, "mean " .. mean)
+  end)
+
+  it("keeps a fraction 1 - p, the same on 1 and 2 threads", function()
+    local p = 1 - 3e-5 -- (1 - p) 2^16 = 1.97: every survivor comes through the threshold's edge
+    local saved = tocha.getnumthreads()
+    local counts = {}
+    for _, threads in ipairs({ 1, 2 }) do
+      tocha.setnumthreads(threads)
+      tocha.manualSeed(99)
+      counts[#counts + 1] = survivors(p, 400000, 10)
+    end
+    tocha.setnumthreads(saved)
+    assert.are.equal(counts[1], counts[2])
+    local expect = 4e6 * 3e-5
+    assert.is_true(math.abs(counts[1] - expect) < 5 * math.sqrt(expect), "kept " .. counts[1])
+  end)
+end)
