@@ -179,3 +179,74 @@ describe("nn.Dropout at large p", function()
     assert.is_true(math.abs(counts[1] - expect) < 5 * math.sqrt(expect), "kept " .. counts[1])
   end)
 end)
+
+describe("the softmax family for large logits", function()
+  -- log(softmax) of a row by a plain loop in double: x - max - log(sum exp(x - max))
+  local function reference_log_softmax(row)
+    local max = -math.huge
+    for _, v in ipairs(row) do max = math.max(max, v) end
+    local sum = 0
+    for _, v in ipairs(row) do sum = sum + math.exp(v - max) end
+    local out = {}
+    for i, v in ipairs(row) do out[i] = (v - max) - math.log(sum) end
+    return out
+  end
+
+  -- The module, of the tensor's type (modules start as FloatTensor ones).
+  local function like(module, x)
+    return tocha.type(x) == "tocha.DoubleTensor" and module:double() or module
+  end
+
+  local rows = { { 1e8, 1e8 }, { 1e8, 1e8 - 4, 1e8 - 8 }, { -1e8, -1e8 }, { 3e38, 3e38 }, { 1e30, 0, -1e30 },
+    { 1e6, 1e6 + 1 } }
+
+  it("LogSoftMax gives x - max - log(sum(exp(x - max))) in float and double", function()
+    for _, Tensor in ipairs({ tocha.FloatTensor, tocha.DoubleTensor }) do
+      for _, row in ipairs(rows) do
+        local x = Tensor({ row })
+        local want = reference_log_softmax(x[1]:double():totable()) -- the row as stored
+        local got = like(nn.LogSoftMax(), x):forward(x)[1]:totable()
+        for i = 1, #want do
+          assert.is_true(math.abs(got[i] - want[i]) <= 1e-6 * math.max(1, math.abs(want[i])),
+            string.format("%s row %d: got %.9g, want %.9g", tocha.type(x), i, got[i], want[i]))
+        end
+      end
+    end
+    local y = nn.LogSoftMax():forward(tocha.FloatTensor({ 1e8, 1e8 }))
+    assert.is_true(math.abs(y[1] - math.log(0.5)) < 1e-6 and math.abs(y[2] - math.log(0.5)) < 1e-6)
+  end)
+
+  it("SoftMax sums to 1 and CrossEntropy is log(2) for two equal huge logits", function()
+    for _, Tensor in ipairs({ tocha.FloatTensor, tocha.DoubleTensor }) do
+      for _, row in ipairs(rows) do
+        local x = Tensor({ row })
+        local want = reference_log_softmax(x[1]:double():totable())
+        local got = like(nn.SoftMax(), x):forward(x)[1]:totable()
+        for i = 1, #want do assert.is_true(math.abs(got[i] - math.exp(want[i])) < 1e-6) end
+      end
+      local ce = like(nn.CrossEntropyCriterion(), Tensor()):forward(Tensor({ { 1e8, 1e8 } }), tocha.LongTensor({ 1 }))
+      assert.is_true(math.abs(ce - math.log(2)) < 1e-6, tostring(ce))
+      -- as stored: 1e8 - 4 is exact in float, 1e8 - 3 would round
+      local x = Tensor({ 1e8, 1e8 - 4 })
+      ce = like(nn.CrossEntropyCriterion(), x):forward(x, 2)
+      assert.is_true(math.abs(ce + reference_log_softmax(x:double():totable())[2]) < 1e-5, tostring(ce))
+    end
+  end)
+
+  it("LogSoftMax's gradient for huge logits matches central differences", function()
+    local x = tocha.DoubleTensor({ { 1e8, 1e8 + 0.5, 1e8 - 1 } })
+    local m = nn.LogSoftMax():double()
+    local w = tocha.DoubleTensor({ { 0.3, -0.7, 1.1 } })
+    local function f(v) return m:forward(v):clone():cmul(w):sum() end
+    m:forward(x)
+    local g = m:backward(x, w):clone()
+    for j = 1, 3 do
+      local h = 1e-3 -- the logits are 1e8: smaller steps drown in their rounding
+      local a, b = x:clone(), x:clone()
+      a[1][j] = a[1][j] + h
+      b[1][j] = b[1][j] - h
+      local numeric = (f(a) - f(b)) / (2 * h)
+      assert.is_true(math.abs(numeric - g[1][j]) < 1e-5, string.format("%d: %g vs %g", j, numeric, g[1][j]))
+    end
+  end)
+end)
