@@ -250,3 +250,90 @@ describe("the softmax family for large logits", function()
     end
   end)
 end)
+
+describe("the dropout experiment's options", function()
+  -- Runs the experiment with `args`; returns its output (stdout and stderr)
+  -- and its exit status.
+  local function experiment(args)
+    local env = string.format("LUA_PATH=%q LUA_CPATH=%q", package.path, package.cpath)
+    local p = assert(io.popen(env .. " lua5.4 examples/dropout_experiment.lua " .. args .. " 2>&1; echo \"rc=$?\""))
+    local out = p:read("a")
+    p:close()
+    local rc = tonumber(out:match("rc=(%d+)%s*$"))
+    return out:gsub("rc=%d+%s*$", ""), rc
+  end
+
+  it("rejects bad values before loading data, with a message and no traceback", function()
+    -- --dir names no data: each error must come before the data would be read
+    local cases = {
+      { "--epochs -3", "--epochs must be >= 1, got -3" },
+      { "--epochs 1.5", "--epochs needs an integer, got '1.5'" },
+      { "--epochs=1e400", "--epochs needs an integer" },
+      { "--batch 0", "--batch must be >= 1, got 0" },
+      { "--batch=-1", "--batch must be >= 1, got -1" },
+      { "--epochs", "--epochs needs a value" },
+      { "--pinput 1", "--pinput is a dropout probability: in [0, 1), got 1" },
+      { "--phidden nan", "--phidden needs a number, got 'nan'" },
+      { "--lr 0", "--lr must be > 0, got 0" },
+      { "--lr inf", "--lr needs a number, got 'inf'" },
+      { "--lr 1e400", "--lr must be > 0, got 1e400" },
+      { "--momentum 1", "--momentum must be in [0, 1), got 1" },
+      { "--threads 0", "--threads must be in 1..1024, got 0" },
+      { "--subset 55000", "--subset 55000 and --validation 10000 need more than the 60000 training images" },
+      { "--validation 0", "--validation must be in 1..59999, got 0" },
+      { "--full=yes", "--full takes no value" },
+      { "--bogus 3", "unknown option '--bogus'" },
+      { "-x", "unknown option '-x'" },
+      { "--out /proc/none/x", "cannot create the output directory /proc/none/x" },
+    }
+    for _, case in ipairs(cases) do
+      local out, rc = experiment("--dir /nonexistent " .. case[1])
+      assert.are.equal(2, rc, case[1] .. ": " .. out)
+      assert.is_truthy(out:find("dropout_experiment: " .. case[2], 1, true), case[1] .. ": " .. out)
+      assert.is_falsy(out:find("traceback", 1, true), out)
+      assert.is_falsy(out:find("Fashion", 1, true), out)
+    end
+  end)
+
+  it("reports a missing data directory without a traceback", function()
+    local dir = os.tmpname()
+    os.remove(dir)
+    local out, rc = experiment("--dir /nonexistent --epochs 1 --out " .. dir)
+    os.execute("rm -rf " .. dir)
+    assert.are.equal(1, rc, out)
+    assert.is_truthy(out:find("dropout_experiment: tocha.datasets.fashionmnist: no train-images", 1, true), out)
+    assert.is_falsy(out:find("traceback", 1, true), out)
+  end)
+
+  it("prints its usage for -h and --help", function()
+    for _, flag in ipairs({ "-h", "--help" }) do
+      local out, rc = experiment(flag)
+      assert.are.equal(0, rc)
+      assert.is_truthy(out:find("usage: lua5.4 examples/dropout_experiment.lua [options]", 1, true), out)
+      assert.is_truthy(out:find("--epochs N", 1, true), out)
+    end
+  end)
+
+  it("accepts --name=value, and explicit options win over --full's preset", function()
+    local have_data = pcall(function()
+      local f = assert(io.open(require("tocha.datasets").FASHION_MNIST_DIR .. "/train-labels-idx1-ubyte.gz", "rb"))
+      f:close()
+    end)
+    if not have_data then return end -- Debian's dataset-fashion-mnist is not installed
+    local dir = os.tmpname()
+    os.remove(dir)
+    local out, rc = experiment("--epochs=2 --full --subset=200 --validation 200 --hidden=8 --traineval=100 --out="
+      .. dir)
+    local csv = io.open(dir .. "/curves.csv")
+    local rows = 0
+    if csv then
+      for _ in csv:lines() do rows = rows + 1 end
+      csv:close()
+    end
+    os.execute("rm -rf " .. dir)
+    assert.are.equal(0, rc, out)
+    assert.is_truthy(out:find("Dropout experiment: 2 epochs, 200 training / 200 validation images", 1, true), out)
+    assert.is_truthy(out:find("test accuracy (dropout)", 1, true), out)
+    assert.are.equal(3, rows) -- a header and one row per epoch
+  end)
+end)
