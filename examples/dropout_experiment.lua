@@ -32,7 +32,6 @@ local full = { epochs = 120, subset = 0, lr = 0.05, lrdecay = 1e-4 }
 local cnn = { epochs = 15, subset = 3000, validation = 5000, traineval = 3000, pinput = 0, lr = 0.05,
   lrdecay = 1e-3, out = "out/dropout_experiment_cnn" }
 local cnn_full = { epochs = 20, subset = 0, validation = 10000, traineval = 5000, lr = 0.05, lrdecay = 2e-4 }
-local TEXT_OPTIONS = { out = true, dir = true, model = true, convdrop = true }
 
 local usage = [[
 usage: lua5.4 examples/dropout_experiment.lua [options]
@@ -65,47 +64,120 @@ usage: lua5.4 examples/dropout_experiment.lua [options]
                     and test accuracy at the end
   --distributed     data-parallel over the processes of mpirun (tocha.distributed);
                     each process computes on --threads threads
-  --help]]
+  --help, -h
+Options take their value as --name value or --name=value; --model cnn and
+--full set their defaults first, so --full --epochs 10 trains 10 epochs.]]
 
--- Options given on the command line win over the presets (--model cnn,
--- then --full), which win over the defaults, whatever their order.
+-- Every option, checked before anything is loaded: kind, and the range of
+-- numbers (integers: min [, max]; reals: lo, hi, and whether hi is excluded).
+local TRAINING_IMAGES = 60000 -- Fashion-MNIST's training file
+local kinds = {
+  epochs = { "integer", 1 }, subset = { "integer", 0 }, validation = { "integer", 1, TRAINING_IMAGES - 1 },
+  hidden = { "integer", 1 }, layers = { "integer", 0 }, batch = { "integer", 1 }, seed = { "integer", 0 },
+  threads = { "integer", 1, 1024 }, last = { "integer", 1 }, traineval = { "integer", 1 },
+  pinput = { "probability" }, phidden = { "probability" }, pconv = { "probability" },
+  lr = { "real", 0, math.huge, "> 0" }, model = { "choice", mlp = true, cnn = true },
+  convdrop = { "choice", spatial = true, element = true },
+  momentum = { "real", 0, 1, "in [0, 1)" }, lrdecay = { "real", 0, math.huge, ">= 0" },
+  out = { "path" }, dir = { "path" }, full = { "flag" }, distributed = { "flag" }, help = { "flag" },
+}
+
+-- A bad command line: a message on stderr, no traceback, exit status 2.
+local function usage_error(msg)
+  io.stderr:write("dropout_experiment: ", msg, "\n(lua5.4 examples/dropout_experiment.lua --help lists the options)\n")
+  os.exit(2)
+end
+
+local function check_value(name, text)
+  local kind = kinds[name]
+  if kind[1] == "path" then
+    if text == "" then usage_error("--" .. name .. " needs a non-empty path") end
+    return text
+  end
+  if kind[1] == "choice" then
+    if not kind[text] then
+      local names = {}
+      for k in pairs(kind) do if k ~= 1 then names[#names + 1] = k end end
+      table.sort(names)
+      usage_error(("--%s must be %s, got '%s'"):format(name, table.concat(names, " or "), text))
+    end
+    return text
+  end
+  local v = tonumber(text)
+  if kind[1] == "integer" then
+    local n = v and math.tointeger(v)
+    if not n then usage_error(("--%s needs an integer, got '%s'"):format(name, text)) end
+    if n < kind[2] or (kind[3] and n > kind[3]) then
+      usage_error(("--%s must be %s, got %d"):format(name,
+        kind[3] and ("in %d..%d"):format(kind[2], kind[3]) or (">= " .. kind[2]), n))
+    end
+    return n
+  end
+  if v == nil or v ~= v then usage_error(("--%s needs a number, got '%s'"):format(name, text)) end
+  if kind[1] == "probability" then
+    if not (v >= 0 and v < 1) then
+      usage_error(("--%s is a dropout probability: in [0, 1), got %s"):format(name, text))
+    end
+  else
+    local lo, hi, words = kind[2], kind[3], kind[4]
+    local ok = v >= lo and v < hi and (words ~= "> 0" or v > 0)
+    if not ok then usage_error(("--%s must be %s, got %s"):format(name, words, text)) end
+  end
+  return v
+end
+
+--- The options: defaults, then the presets (--model cnn, then --full),
+-- then what the command line gives (in any order: --epochs 3 --full trains
+-- 3 epochs).  Accepts --name value and --name=value; -h is --help.
 local function parse(args)
   local given, flags = {}, {}
   local i = 1
   while i <= #args do
-    local name = args[i]:match("^%-%-(.+)$")
-    if name == "help" then
-      print(usage)
-      os.exit(0)
-    elseif name == "full" or name == "distributed" then
+    local a = args[i]
+    local name, value = a:match("^%-%-([%w]+)=(.*)$")
+    if not name then name = a:match("^%-%-([%w]+)$") end
+    if a == "-h" then name = "help" end
+    if not name or not kinds[name] then usage_error("unknown option '" .. a .. "'") end
+    if kinds[name][1] == "flag" then
+      if value then usage_error("--" .. name .. " takes no value") end
       flags[name] = true
       i = i + 1
-    elseif name and defaults[name] ~= nil or name == "dir" then
-      local value = args[i + 1]
-      if value == nil then error("option --" .. name .. " needs a value", 0) end
-      if TEXT_OPTIONS[name] then
-        given[name] = value
-      else
-        given[name] = math.tointeger(tonumber(value)) or tonumber(value)
-        if given[name] == nil then error("option --" .. name .. " needs a number, got " .. value, 0) end
-      end
-      i = i + 2
     else
-      error("unknown option " .. args[i] .. "\n" .. usage, 0)
+      if not value then
+        value = args[i + 1]
+        if value == nil then usage_error("--" .. name .. " needs a value") end
+        i = i + 1
+      end
+      given[name] = check_value(name, value)
+      i = i + 1
     end
   end
-  local model = given.model or defaults.model
-  if model ~= "mlp" and model ~= "cnn" then error("option --model must be mlp or cnn, got " .. model, 0) end
+  if flags.help then
+    print(usage)
+    os.exit(0)
+  end
+  local cnn_model = (given.model or defaults.model) == "cnn"
   local opt = {}
-  local layers = { defaults, model == "cnn" and cnn or {}, flags.full and (model == "cnn" and cnn_full or full) or {},
-    given }
+  local layers = { defaults, cnn_model and cnn or {}, flags.full and (cnn_model and cnn_full or full) or {}, given }
   for _, layer in ipairs(layers) do
     for k, v in pairs(layer) do opt[k] = v end
   end
   opt.full, opt.distributed = flags.full, flags.distributed
-  if opt.convdrop ~= "spatial" and opt.convdrop ~= "element" then
-    error("option --convdrop must be spatial or element, got " .. tostring(opt.convdrop), 0)
+  -- Options that depend on each other.
+  if opt.subset > TRAINING_IMAGES - opt.validation then
+    usage_error(("--subset %d and --validation %d need more than the %d training images"):format(opt.subset,
+      opt.validation, TRAINING_IMAGES))
   end
+  if opt.last > opt.epochs then opt.last = opt.epochs end
+  -- The output directory must be writable before hours of training.
+  if os.execute(("mkdir -p '%s' 2>/dev/null"):format(opt.out:gsub("'", "'\\''"))) ~= true then
+    usage_error("cannot create the output directory " .. opt.out)
+  end
+  local probe = opt.out .. "/.write-test"
+  local f = io.open(probe, "w")
+  if not f then usage_error("cannot write into the output directory " .. opt.out) end
+  f:close()
+  os.remove(probe)
   return opt
 end
 
@@ -123,9 +195,13 @@ tocha.manualSeed(opt.seed)
 
 -- ---- data -----------------------------------------------------------------------
 
-local data = tocha.datasets.fashionmnist{
+local loaded, data = pcall(tocha.datasets.fashionmnist, {
   dir = opt.dir, validation = opt.validation, subset = opt.subset > 0 and opt.subset or nil, seed = opt.seed,
-}
+})
+if not loaded then
+  io.stderr:write("dropout_experiment: ", tostring(data), "\n")
+  os.exit(1)
+end
 local train, validation, test = data.train, data.validation, data.test
 print(("Fashion-MNIST: %d training, %d validation, %d test images"):format(train:size(), validation:size(),
   test:size()))
@@ -278,7 +354,6 @@ end
 -- Every rank evaluated the same parameters; rank 0 alone writes.
 if not rank0 then return end
 
-os.execute(("mkdir -p '%s'"):format(opt.out))
 local csv = opt.out .. "/curves.csv"
 logger:writeCSV(csv)
 local names = {}

@@ -13,9 +13,10 @@ local QUICK = os.getenv("TOCHA_SPEC_QUICK") ~= nil -- set for the valgrind run
 
 -- A pure-Lua Philox4x32-10 (Lua 5.4 integers wrap modulo 2^64, so the
 -- 32x32-bit products are exact): lanes x0..x3 of block `block` keyed by seed.
-local function philox(seed, block)
+local function philox(seed, block, c3)
   local M, W0, W1 = 0xFFFFFFFF, 0x9E3779B9, 0xBB67AE85
-  local c0, c1, c2, c3 = block & M, (block >> 32) & M, 0, 0
+  local c0, c1, c2 = block & M, (block >> 32) & M, 0
+  c3 = c3 or 0
   local k0, k1 = seed & M, (seed >> 32) & M
   for _ = 1, 10 do
     local p0, p1 = 0xD2511F53 * c0, 0xCD9E8D57 * c2
@@ -28,12 +29,22 @@ end
 -- Does the scheme of src/tocha_dropout.h keep element k (0-based) of a call
 -- made at generator state (seed, offset) with probability p?  Tiles of 128:
 -- k = 128 t + 32 L + 2 j + h draws the 16-bit half h (0: low) of lane L of
--- block offset + 16 t + j, and keeps it iff it is below ceil((1 - p) 2^16).
+-- block offset + 16 t + j, and keeps it iff it is below T = ceil((1 - p) 2^16);
+-- a draw of T - 1 when (1 - p) 2^16 is not an integer is kept iff the 64-bit
+-- extra draw (lanes 1 and 2, low first, of the block with counter
+-- {offset + 16 t, 0, 1 + r}) is below the fraction ((1 - p) 2^16 - (T - 1)) 2^64.
 local function reference_keep(seed, offset, k, p)
   local t, r = k // 128, k % 128
   local lane, j, half = r // 32, (r % 32) // 2, r % 2
   local x = philox(seed, offset + 16 * t + j)[lane + 1]
-  return ((x >> (16 * half)) & 0xFFFF) < math.ceil((1 - p) * 65536) and 1 or 0
+  local u, scaled = (x >> (16 * half)) & 0xFFFF, (1 - p) * 65536
+  local thr = math.ceil(scaled)
+  if u ~= thr - 1 or scaled == thr then return u < thr and 1 or 0 end
+  local frac = (scaled - (thr - 1)) * 2 ^ 64 -- compared as two 32-bit halves
+  local e = philox(seed, offset + 16 * t, 1 + r)
+  local fhi = math.floor(frac / 2 ^ 32)
+  local flo = math.floor(frac - fhi * 2 ^ 32)
+  return (e[2] < fhi or (e[2] == fhi and e[1] < flo)) and 1 or 0
 end
 
 local function count_zeros(t)
@@ -110,7 +121,9 @@ describe("nn.Dropout", function()
     -- seeds with high bits, offsets whose low word wraps inside a tile, and
     -- the wrap of the 64-bit block index
     for _, case in ipairs({ { 99, 0, 0.3, 1001 }, { 0x0123456789ABCDEF, 0xFFFFFFF8, 0.5, 300 },
-      { -7, -21, 0.8, 129 }, { 5, 3, 0.1234, 64 } }) do
+      { -7, -21, 0.8, 129 }, { 5, 3, 0.1234, 64 },
+      -- large p: about 3 draws at the threshold's edge, decided by their extra draw
+      { 11, 40, 0.99999, 200000 } }) do
       local seed, offset, p, n = case[1], case[2], case[3], case[4]
       tocha.setRNGState({ seed, offset })
       local m = nn.Dropout(p)

@@ -7,6 +7,10 @@
  *
  * Conventions
  *  - Dimensions and indices are 0-based here (the Lua binding adds 1).
+ *    Error messages, though, count dimensions and indices from 1, as the
+ *    Lua (and Torch7) programmer who reads them does.
+ *  - Size, stride, offset and extent arithmetic never overflows: it is
+ *    checked (src/core/sizes.h) and an impossible geometry is an error.
  *  - Every fallible function returns a tocha_status.  On failure it records
  *    a message and the position of the offending argument, readable with
  *    tocha_last_error(); it never calls exit, abort or longjmp, and it
@@ -129,6 +133,12 @@ tocha_status tocha_tensor_set_storage(tocha_tensor *out, tocha_storage *storage,
                                       int64_t offset, int ndim,
                                       const int64_t *size, const int64_t *stride);
 
+/* Checks a shape (0 to TOCHA_MAX_DIMS sizes, each >= 0, the product of the
+ * non-zero ones at most INT64_MAX / 16, computed without overflow) and
+ * returns its element count in *count (0 for ndim == 0).  `arg` is the
+ * argument position reported on failure.  Every constructor, resize, view
+ * and loader applies this rule. */
+tocha_status tocha_shape_count(int ndim, const int64_t *size, int arg, int64_t *count);
 int64_t tocha_tensor_nelement(const tocha_tensor *t);
 int tocha_tensor_is_contiguous(const tocha_tensor *t);
 int tocha_tensor_same_size(const tocha_tensor *a, const tocha_tensor *b);
@@ -172,6 +182,18 @@ tocha_status tocha_clone(tocha_tensor *out, const tocha_tensor *src, tocha_dtype
 /* out = src when src is contiguous (shared), else a contiguous copy. */
 tocha_status tocha_contiguous(tocha_tensor *out, const tocha_tensor *src);
 tocha_status tocha_fill(tocha_tensor *t, double value);
+
+/* ---- files ------------------------------------------------------------ */
+
+/* Replaces the file at `path` by the concatenation of the n buffers, crash-
+ * safely: they are written to a temporary file in the target's directory,
+ * which is fsynced, given the target's permissions (and owner, when
+ * allowed), renamed over the target; then the directory is fsynced.  A
+ * symbolic link is followed (the file it names is replaced, the link stays;
+ * a dangling link's target is created).  An existing target that is not a
+ * regular file (device, FIFO, directory) is an error and is left alone.  On
+ * any failure the previous file is intact and the temporary file removed. */
+tocha_status tocha_replace_file(const char *path, const void *const *parts, const size_t *lengths, int n);
 
 #ifdef __cplusplus
 }

@@ -715,31 +715,13 @@ function M.deserialize(s, fmt)
   return decode_any(s, fmt, opts, "tocha.deserialize: ")
 end
 
-local temp_counter = 0
-
--- A name next to `path` (same directory, so the rename stays atomic) that
--- no file has yet.
-local function temp_name(path)
-  for _ = 1, 100 do
-    temp_counter = temp_counter + 1
-    local name = format("%s.tmp-%d-%d-%d-%s", path, temp_counter, os.time(), math.floor(os.clock() * 1e6),
-      tostring({}):match("(%x+)$"))
-    local f = io.open(name, "rb")
-    if not f then return name end
-    f:close()
-  end
-  return nil
-end
-
--- io's messages start with the file name; name `path` instead of the temp file.
-local function io_message(err, tmp)
-  err = tostring(err)
-  if sub(err, 1, #tmp + 2) == tmp .. ": " then return sub(err, #tmp + 3) end
-  return err
-end
-
---- tocha.save(path, obj [, "binary"]): writes obj to a temporary file next
---- to path and renames it over path, so a failed save leaves path as it was.
+--- tocha.save(path, obj [, "binary"]): crash-safe.  The bytes go to a
+--- temporary file in the target's directory, which is fsynced, given the
+--- target's permissions and renamed over it; the directory is then fsynced
+--- (tocha_replace_file in src/tocha.h).  Through a symbolic link the file it
+--- names is replaced.  A target that is not a regular file is an error, and
+--- a failed save (bad object, full disk, killed process) leaves the previous
+--- file intact.
 function M.save(path, obj, fmt, referenced)
   check_path(path, "save")
   fmt = check_format(fmt, "save", 3)
@@ -752,28 +734,8 @@ function M.save(path, obj, fmt, referenced)
   else
     parts = encode(obj, "tocha.save: ")
   end
-  local tmp = temp_name(path)
-  if not tmp then error(format("tocha.save: %s: cannot find a free temporary file name next to it", path), 0) end
-  local f, err = io.open(tmp, "wb")
-  if not f then error(format("tocha.save: %s: cannot create a file there (%s)", path, io_message(err, tmp)), 0) end
-  for i = 1, #parts do
-    local ok, werr = f:write(parts[i])
-    if not ok then
-      f:close()
-      os.remove(tmp)
-      error(format("tocha.save: %s: write failed (%s)", path, io_message(werr, tmp)), 0)
-    end
-  end
-  local ok, cerr = f:close()
-  if not ok then
-    os.remove(tmp)
-    error(format("tocha.save: %s: write failed (%s)", path, io_message(cerr, tmp)), 0)
-  end
-  local renamed, rerr = os.rename(tmp, path)
-  if not renamed then
-    os.remove(tmp)
-    error(format("tocha.save: %s: cannot replace it (%s)", path, io_message(rerr, tmp)), 0)
-  end
+  local ok, err = core._replace_file(path, parts)
+  if not ok then error(format("tocha.save: %s: %s", path, err), 0) end
 end
 
 --- tocha.load(path [, "binary"]) -> the object saved in path.

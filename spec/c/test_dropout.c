@@ -26,13 +26,32 @@ static unsigned ref_draw(uint64_t seed, uint64_t o, int64_t k) {
 
 static unsigned ref_threshold(double p) { return (unsigned)ceil((1.0 - p) * 65536.0); }
 
+/* Is group k, whose draw is thr - 1, kept?  x = (1 - p) * 2^16: kept with
+ * probability x - floor(x), by the 64-bit extra draw of counter
+ * {tile block lo, hi, 0, 1 + k % 128} against that fraction times 2^64
+ * (always when x is an integer). */
+static int ref_edge_keep(uint64_t seed, uint64_t o, int64_t k, double p) {
+  double x = (1.0 - p) * 65536.0, f = x - floor(x);
+  if (f == 0) return 1;
+  uint64_t frac = (uint64_t)ldexp(f, 64);
+  if (frac == 0) frac = 1;
+  uint64_t block = o + 16 * (uint64_t)(k / 128);
+  const uint32_t ctr[4] = {(uint32_t)block, (uint32_t)(block >> 32), 0, 1u + (uint32_t)(k % 128)};
+  const uint32_t key[2] = {(uint32_t)seed, (uint32_t)(seed >> 32)};
+  uint32_t e[4];
+  tocha_philox4x32(ctr, key, e);
+  return ((uint64_t)e[0] | (uint64_t)e[1] << 32) < frac;
+}
+
 /* Expected mask bytes of n groups (bits past n zero). */
 static uint8_t *ref_mask(uint64_t seed, uint64_t o, int64_t n, double p) {
   int64_t nbytes = n > 0 ? (n + 7) / 8 : 1;
   uint8_t *m = calloc((size_t)nbytes, 1);
   unsigned thr = ref_threshold(p);
-  for (int64_t k = 0; k < n; k++)
-    if (ref_draw(seed, o, k) < thr) m[k / 8] |= (uint8_t)(1u << (k % 8));
+  for (int64_t k = 0; k < n; k++) {
+    unsigned u = ref_draw(seed, o, k);
+    if (u < thr - 1 || (u == thr - 1 && ref_edge_keep(seed, o, k, p))) m[k / 8] |= (uint8_t)(1u << (k % 8));
+  }
   return m;
 }
 

@@ -163,6 +163,10 @@ static int l_cat(lua_State *L) {
     count = 2;
   }
   const tocha_tensor **inputs = lua_newuserdatauv(L, sizeof *inputs * (size_t)count, 0);
+  /* The entries are anchored in a table of our own: the list's may come from
+   * __index (a fresh object each time), or the list may change while we read it. */
+  lua_createtable(L, list ? count : 0, 0);
+  int anchor = lua_gettop(L);
   for (int k = 0; k < count; k++) {
     if (list) {
       lua_geti(L, 1 + shift, k + 1);
@@ -170,7 +174,7 @@ static int l_cat(lua_State *L) {
       if (!inputs[k])
         luaL_argerror(L, 1 + shift,
                       lua_pushfstring(L, "entry %d of the list must be a tensor, got %s", k + 1, luaL_typename(L, -1)));
-      lua_pop(L, 1); /* still referenced by the list */
+      lua_rawseti(L, anchor, k + 1);
     } else {
       inputs[k] = tl_totensor(L, 1 + shift + k);
     }

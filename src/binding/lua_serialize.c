@@ -70,21 +70,10 @@ static int l_frombytes(lua_State *L) {
   int ndim = tl_checksizes(L, 4, 4, size);
   size_t esize = tocha_dtype_size((tocha_dtype)dtype);
   int64_t left = (int64_t)(len - (size_t)(pos - 1));
-  /* The product of the non-zero sizes stays below INT64_MAX/16 (the core's
-   * limit; checked here too because the core's contiguous strides skip zero
-   * sizes), and the element count fits in the bytes left. */
-  int64_t nonzero = 1, max_n = left / (int64_t)esize;
-  int has_zero = 0;
-  for (int d = 0; d < ndim; d++) {
-    if (size[d] == 0) {
-      has_zero = 1;
-    } else if (nonzero > INT64_MAX / 16 / size[d]) {
-      luaL_argerror(L, 4, lua_pushfstring(L, "shape has too many elements (overflow at dimension %d)", d + 1));
-    } else {
-      nonzero *= size[d];
-    }
-  }
-  int64_t n = (ndim == 0 || has_zero) ? 0 : nonzero;
+  /* The core's shape rule (no overflow, within its limit), then the element
+   * count against the bytes left. */
+  int64_t n, max_n = left / (int64_t)esize;
+  tl_check(L, tocha_shape_count(ndim, size, 4, &n), 0);
   if (n > max_n)
     luaL_argerror(L, 4, lua_pushfstring(L, "sizes need more than the %I bytes left after position %I",
                                         (lua_Integer)left, pos));
@@ -145,9 +134,37 @@ static int l_crc32(lua_State *L) {
   return 1;
 }
 
+/* tocha._replace_file(path, parts) -> true | nil, message
+ * Writes the strings of the list `parts`, in order, crash-safely over path
+ * (tocha_replace_file).  The strings stay referenced by the list, read with
+ * raw access: no Lua code runs while their bytes are written. */
+static int l_replace_file(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TSTRING); /* a path, not a number turned into one */
+  const char *path = lua_tostring(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 2);
+  if (n > INT32_MAX / 2) luaL_argerror(L, 2, "too many parts");
+  const void **parts = lua_newuserdatauv(L, sizeof *parts * (size_t)(n + 1), 0);
+  size_t *lengths = lua_newuserdatauv(L, sizeof *lengths * (size_t)(n + 1), 0);
+  for (lua_Integer i = 0; i < n; i++) {
+    if (lua_rawgeti(L, 2, i + 1) != LUA_TSTRING)
+      luaL_argerror(L, 2, lua_pushfstring(L, "part %I must be a string, got %s", i + 1, luaL_typename(L, -1)));
+    parts[i] = lua_tolstring(L, -1, &lengths[i]);
+    lua_pop(L, 1);
+  }
+  if (tocha_replace_file(path, parts, lengths, (int)n) != TOCHA_OK) {
+    lua_pushnil(L);
+    lua_pushstring(L, tocha_last_error()->message);
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 void tl_open_serialize(lua_State *L, int module, int methods) {
   static const luaL_Reg method_funcs[] = {{"toBytes", l_tobytes}, {NULL, NULL}};
-  static const luaL_Reg module_funcs[] = {{"fromBytes", l_frombytes}, {NULL, NULL}};
+  static const luaL_Reg module_funcs[] = {
+      {"fromBytes", l_frombytes}, {"_replace_file", l_replace_file}, {NULL, NULL}};
   tl_register(L, 0, methods, method_funcs);
   tl_register(L, module, 0, module_funcs);
   uint32_t *table = lua_newuserdatauv(L, CRC_TABLE_WORDS * sizeof *table, 0);

@@ -35,6 +35,58 @@ static void push_storage(lua_State *L, tocha_storage *s) {
   box->storage = s;
 }
 
+/* A 1-D tensor header over the whole storage (borrowed, not retained). */
+static tocha_tensor whole_view(tocha_storage *s) {
+  tocha_tensor view;
+  tocha_tensor_init(&view, s->dtype);
+  view.storage = s;
+  view.ndim = 1;
+  view.size[0] = s->size;
+  view.stride[0] = 1;
+  return view;
+}
+
+static int64_t storage_index(lua_State *L, tocha_storage *s, int arg) {
+  int isint;
+  lua_Integer i = lua_tointegerx(L, arg, &isint);
+  if (!isint) luaL_error(L, "storage index must be an integer, got %s", luaL_typename(L, arg));
+  if (i < 1 || i > s->size) luaL_error(L, "storage index %I out of range 1..%I", i, (lua_Integer)s->size);
+  return i - 1;
+}
+
+/* Stores the number at stack index `value` as element i of s: integers only
+ * for Long and Byte storages (a Byte stores it modulo 256, as C converts to
+ * unsigned char).  Returns 0 when the value is not such a number. */
+static int storage_store(lua_State *L, tocha_storage *s, int64_t i, int value) {
+  int ok;
+  if (s->dtype == TOCHA_LONG || s->dtype == TOCHA_BYTE) {
+    lua_Integer b = lua_type(L, value) == LUA_TNUMBER ? lua_tointegerx(L, value, &ok) : (ok = 0);
+    if (!ok) return 0;
+    if (s->dtype == TOCHA_LONG)
+      ((int64_t *)s->data)[i] = b;
+    else
+      ((uint8_t *)s->data)[i] = (uint8_t)((lua_Unsigned)b & 0xffu);
+    return 1;
+  }
+  lua_Number v = lua_type(L, value) == LUA_TNUMBER ? lua_tonumberx(L, value, &ok) : (ok = 0);
+  if (!ok) return 0;
+  if (s->dtype == TOCHA_FLOAT)
+    ((float *)s->data)[i] = (float)v;
+  else
+    ((double *)s->data)[i] = v;
+  return 1;
+}
+
+static int storage_newindex(lua_State *L) {
+  tocha_storage *s = check_storage(L, 1);
+  int64_t i = storage_index(L, s, 2);
+  if (!storage_store(L, s, i, 3))
+    luaL_argerror(L, 3, lua_pushfstring(L, "%s expected, got %s",
+                                        s->dtype == TOCHA_LONG || s->dtype == TOCHA_BYTE ? "integer" : "number",
+                                        luaL_typename(L, 3)));
+  return 0;
+}
+
 /* tocha.FloatStorage(n) or tocha.FloatStorage({...}) */
 static int storage_call(lua_State *L) {
   tocha_dtype dtype = (tocha_dtype)lua_tointeger(L, lua_upvalueindex(1));
@@ -53,21 +105,16 @@ static int storage_call(lua_State *L) {
   box->storage = tocha_storage_new(dtype, n);
   if (!box->storage) tl_check(L, tocha_last_error()->status, 0);
   if (from_table) {
-    tocha_tensor view;
-    tocha_tensor_init(&view, dtype);
-    tl_check(L, tocha_tensor_set_storage(&view, box->storage, 0, n > 0, &n, NULL), 0);
+    /* Reading the table may raise (__index, a non-number): the storage is
+     * already owned by the box on the stack, and nothing else holds it. */
     for (int64_t i = 0; i < n; i++) {
       lua_geti(L, 2, i + 1);
-      int isnum;
-      lua_Number v = lua_tonumberx(L, -1, &isnum);
-      if (!isnum) {
-        tocha_tensor_release(&view);
-        luaL_argerror(L, 1, lua_pushfstring(L, "entry %I must be a number", (lua_Integer)i + 1));
-      }
-      tocha_tensor_put(&view, &i, v);
+      if (!storage_store(L, box->storage, i, lua_gettop(L)))
+        luaL_argerror(L, 1, lua_pushfstring(L, "entry %I must be %s, got %s", (lua_Integer)i + 1,
+                                            dtype == TOCHA_LONG || dtype == TOCHA_BYTE ? "an integer" : "a number",
+                                            luaL_tolstring(L, -1, NULL)));
       lua_pop(L, 1);
     }
-    tocha_tensor_release(&view);
   }
   return 1;
 }
@@ -77,24 +124,6 @@ static int storage_size(lua_State *L) {
   return 1;
 }
 
-static int64_t storage_index(lua_State *L, tocha_storage *s, int arg) {
-  int isint;
-  lua_Integer i = lua_tointegerx(L, arg, &isint);
-  if (!isint) luaL_error(L, "storage index must be an integer, got %s", luaL_typename(L, arg));
-  if (i < 1 || i > s->size) luaL_error(L, "storage index %I out of range 1..%I", i, (lua_Integer)s->size);
-  return i - 1;
-}
-
-/* A 1-D tensor header over the whole storage (borrowed, not retained). */
-static tocha_tensor whole_view(tocha_storage *s) {
-  tocha_tensor view;
-  tocha_tensor_init(&view, s->dtype);
-  view.storage = s;
-  view.ndim = 1;
-  view.size[0] = s->size;
-  view.stride[0] = 1;
-  return view;
-}
 
 static int storage_index_meta(lua_State *L) {
   if (lua_type(L, 2) == LUA_TSTRING) {
@@ -107,24 +136,6 @@ static int storage_index_meta(lua_State *L) {
   tocha_tensor view = whole_view(s);
   tl_pushelement(L, &view, i);
   return 1;
-}
-
-static int storage_newindex(lua_State *L) {
-  tocha_storage *s = check_storage(L, 1);
-  int64_t i = storage_index(L, s, 2);
-  lua_Number v = luaL_checknumber(L, 3);
-  switch (s->dtype) {
-    case TOCHA_FLOAT: ((float *)s->data)[i] = (float)v; break;
-    case TOCHA_DOUBLE: ((double *)s->data)[i] = v; break;
-    case TOCHA_LONG: ((int64_t *)s->data)[i] = luaL_checkinteger(L, 3); break;
-    case TOCHA_BYTE: {
-      lua_Integer b = luaL_checkinteger(L, 3); /* modulo 256, as C converts to unsigned char */
-      ((uint8_t *)s->data)[i] = (uint8_t)((lua_Unsigned)b & 0xffu);
-      break;
-    }
-    default: break;
-  }
-  return 0;
 }
 
 static int storage_gc(lua_State *L) {

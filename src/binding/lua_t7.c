@@ -72,7 +72,6 @@ static int l_t7_elements(lua_State *L) {
   if (n < 0 || n > left / (lua_Integer)esize)
     luaL_argerror(L, 4, lua_pushfstring(L, "%I elements of %d bytes need more than the %I bytes left", n, (int)esize,
                                         left));
-  if (n > INT64_MAX / 16) luaL_argerror(L, 4, "too many elements");
   tocha_tensor *t = tl_pushtensor(L, (tocha_dtype)dtype);
   int64_t size = n;
   tl_check(L, tocha_tensor_new(t, (tocha_dtype)dtype, 1, &size), 0);

@@ -310,11 +310,7 @@ static int l_narrow(lua_State *L) {
   tocha_tensor *t = tl_checktensor(L, 1);
   int dim = tl_checkdim(L, t, 2);
   int64_t first = tl_checkindex(L, 3, t->size[dim], dim);
-  lua_Integer len = luaL_checkinteger(L, 4);
-  if (len < 0 || first + len > t->size[dim])
-    luaL_argerror(L, 4,
-                  lua_pushfstring(L, "length %I from index %I exceeds dimension %d of size %I", len,
-                                  (lua_Integer)first + 1, dim + 1, (lua_Integer)t->size[dim]));
+  lua_Integer len = luaL_checkinteger(L, 4); /* the core checks it (without overflow) */
   tocha_tensor *out = tl_pushtensor(L, t->dtype);
   tl_check(L, tocha_narrow(out, t, dim, first, len), 0);
   return 1;

@@ -6,6 +6,7 @@
 #include "../tocha.h"
 #include "iter.h"
 #include "result.h"
+#include "sizes.h"
 
 /* ---- shared checks ----------------------------------------------------------- */
 
@@ -613,7 +614,7 @@ tocha_status tocha_cat(tocha_tensor *out, const tocha_tensor *const *inputs, int
       first = t;
       first_k = k;
       if (dim < 0 || dim >= t->ndim)
-        return tocha_fail(TOCHA_EARG, 3, "dimension %d out of range for %dD tensors", dim, t->ndim);
+        return tocha_fail(TOCHA_EARG, 3, "dimension %d out of range for %dD tensors", dim + 1, t->ndim);
       memcpy(size, t->size, sizeof size);
       continue;
     }
@@ -624,10 +625,11 @@ tocha_status tocha_cat(tocha_tensor *out, const tocha_tensor *const *inputs, int
       char a[128], b[128];
       tocha_tensor_shape_string(t, a, sizeof a);
       tocha_tensor_shape_string(first, b, sizeof b);
-      return tocha_fail(TOCHA_ESIZE, 1, "inputs[%d] has size %s, inputs[%d] has size %s (only dimension %d may differ)",
-                        k, a, first_k, b, dim);
+      return tocha_fail(TOCHA_ESIZE, 1, "tensor %d has size %s, tensor %d has size %s (only dimension %d may differ)",
+                        k + 1, a, first_k + 1, b, dim + 1);
     }
-    size[dim] += t->size[dim];
+    if (!tocha_add_ok(size[dim], t->size[dim], &size[dim]))
+      return tocha_fail(TOCHA_EOVERFLOW, 1, "concatenated size of dimension %d overflows", dim + 1);
   }
   if (!first) {
     tocha_tensor_release(out);

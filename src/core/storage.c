@@ -7,6 +7,7 @@
 #endif
 
 #include "../tocha.h"
+#include "sizes.h"
 
 /* 64-byte alignment lets vector loads start on cache-line boundaries. */
 #define STORAGE_ALIGN 64
@@ -40,7 +41,7 @@ tocha_storage *tocha_storage_new(tocha_dtype dtype, int64_t n) {
     tocha_fail(TOCHA_EARG, 2, "storage size must be >= 0, got %lld", (long long)n);
     return NULL;
   }
-  if ((uint64_t)n > (SIZE_MAX - STORAGE_ALIGN) / elsize || (uint64_t)n > (uint64_t)INT64_MAX / 16) {
+  if ((uint64_t)n > (SIZE_MAX - STORAGE_ALIGN) / elsize || n > TOCHA_SIZE_LIMIT) {
     tocha_fail(TOCHA_EOVERFLOW, 2, "storage of %lld elements is too large", (long long)n);
     return NULL;
   }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../tocha.h"
+#include "sizes.h"
 
 void tocha_tensor_init(tocha_tensor *t, tocha_dtype dtype) {
   memset(t, 0, sizeof *t);
@@ -67,26 +68,6 @@ void tocha_tensor_shape_string(const tocha_tensor *t, char *buf, size_t len) {
   }
 }
 
-/* Checks a shape and returns its element count in *count. */
-static tocha_status check_shape(int ndim, const int64_t *size, int arg, int64_t *count) {
-  if (ndim < 0 || ndim > TOCHA_MAX_DIMS)
-    return tocha_fail(TOCHA_EARG, arg, "expected 0 to %d dimensions, got %d", TOCHA_MAX_DIMS, ndim);
-  /* The product of the non-zero sizes bounds the strides even when a zero
-   * size makes the element count 0, so it must not overflow either. */
-  int64_t extent = 1, n = ndim ? 1 : 0;
-  for (int d = 0; d < ndim; d++) {
-    if (size[d] < 0)
-      return tocha_fail(TOCHA_EARG, arg, "size of dimension %d must be >= 0, got %lld", d,
-                        (long long)size[d]);
-    if (size[d] != 0 && extent > INT64_MAX / 16 / size[d])
-      return tocha_fail(TOCHA_EOVERFLOW, arg, "shape has too many elements (overflow at dimension %d)", d);
-    if (size[d] != 0) extent *= size[d];
-    n *= size[d];
-  }
-  *count = n;
-  return TOCHA_OK;
-}
-
 static void set_contiguous_geometry(tocha_tensor *t, int ndim, const int64_t *size) {
   int64_t stride = 1;
   t->ndim = ndim;
@@ -101,7 +82,7 @@ tocha_status tocha_tensor_new(tocha_tensor *out, tocha_dtype dtype, int ndim, co
   int64_t n;
   if (dtype < 0 || dtype >= TOCHA_NTYPES)
     return tocha_fail(TOCHA_ETYPE, 1, "unknown element type %d", (int)dtype);
-  tocha_status st = check_shape(ndim, size, 3, &n);
+  tocha_status st = tocha_shape_count(ndim, size, 3, &n);
   if (st) return st;
   tocha_storage *s = NULL;
   if (ndim > 0) {
@@ -117,7 +98,7 @@ tocha_status tocha_tensor_new(tocha_tensor *out, tocha_dtype dtype, int ndim, co
 
 tocha_status tocha_tensor_resize(tocha_tensor *t, int ndim, const int64_t *size) {
   int64_t n;
-  tocha_status st = check_shape(ndim, size, 1, &n);
+  tocha_status st = tocha_shape_count(ndim, size, 1, &n);
   if (st) return st;
   /* Torch7's rule: the right sizes already -> nothing changes, so a view
    * (transposed, narrowed, strided) stays the view it is. */
@@ -149,16 +130,13 @@ void tocha_tensor_set(tocha_tensor *out, const tocha_tensor *src) {
 tocha_status tocha_tensor_set_storage(tocha_tensor *out, tocha_storage *storage, int64_t offset, int ndim,
                                       const int64_t *size, const int64_t *stride) {
   int64_t n;
-  tocha_status st = check_shape(ndim, size, 3, &n);
+  tocha_status st = tocha_shape_count(ndim, size, 3, &n);
   if (st) return st;
   if (!storage)
     return tocha_fail(TOCHA_EARG, 1, "storage is NULL");
   if (storage->dtype != out->dtype)
     return tocha_fail(TOCHA_ETYPE, 1, "storage holds %s elements, tensor is %s",
                       tocha_dtype_name(storage->dtype), tocha_dtype_name(out->dtype));
-  if (offset < 0 || offset > storage->size)
-    return tocha_fail(TOCHA_EARG, 2, "offset %lld out of range for a storage of %lld elements",
-                      (long long)offset, (long long)storage->size);
   tocha_tensor view;
   tocha_tensor_init(&view, out->dtype);
   view.storage = storage;
@@ -168,21 +146,13 @@ tocha_status tocha_tensor_set_storage(tocha_tensor *out, tocha_storage *storage,
   } else {
     view.ndim = ndim;
     for (int d = 0; d < ndim; d++) {
-      if (stride[d] < 0)
-        return tocha_fail(TOCHA_EARG, 4, "stride of dimension %d must be >= 0, got %lld", d,
-                          (long long)stride[d]);
       view.size[d] = size[d];
       view.stride[d] = stride[d];
     }
   }
-  /* The furthest element reached must lie inside the storage. */
-  if (n > 0) {
-    int64_t last = offset;
-    for (int d = 0; d < ndim; d++) last += (view.size[d] - 1) * view.stride[d];
-    if (last >= storage->size)
-      return tocha_fail(TOCHA_EARG, 3, "geometry reaches element %lld of a storage of %lld elements",
-                        (long long)last + 1, (long long)storage->size);
-  }
+  /* Offset in range, strides >= 0, the furthest element inside the storage. */
+  st = tocha_check_extent(offset, ndim, view.size, view.stride, storage->size, 2, 3, 4);
+  if (st) return st;
   assign_view(out, &view);
   return TOCHA_OK;
 }
@@ -199,7 +169,7 @@ static tocha_status check_index(const tocha_tensor *t, const int64_t *index) {
   for (int d = 0; d < t->ndim; d++)
     if (index[d] < 0 || index[d] >= t->size[d])
       return tocha_fail(TOCHA_EARG, 2, "index %lld out of range for dimension %d of size %lld",
-                        (long long)index[d], d, (long long)t->size[d]);
+                        (long long)index[d] + 1, d + 1, (long long)t->size[d]);
   return TOCHA_OK;
 }
 
@@ -237,9 +207,9 @@ tocha_status tocha_tensor_put(tocha_tensor *t, const int64_t *index, double valu
 
 static tocha_status check_dim(const tocha_tensor *t, int dim, int arg) {
   if (t->ndim == 0)
-    return tocha_fail(TOCHA_EARG, arg, "dimension %d out of range (tensor is empty)", dim);
+    return tocha_fail(TOCHA_EARG, arg, "dimension %d out of range (tensor is empty)", dim + 1);
   if (dim < 0 || dim >= t->ndim)
-    return tocha_fail(TOCHA_EARG, arg, "dimension %d out of range for a %dD tensor", dim, t->ndim);
+    return tocha_fail(TOCHA_EARG, arg, "dimension %d out of range for a %dD tensor", dim + 1, t->ndim);
   return TOCHA_OK;
 }
 
@@ -248,12 +218,14 @@ tocha_status tocha_narrow(tocha_tensor *out, const tocha_tensor *src, int dim, i
   if (st) return st;
   if (first < 0 || first >= src->size[dim] + (src->size[dim] == 0))
     return tocha_fail(TOCHA_EARG, 3, "index %lld out of range for dimension %d of size %lld",
-                      (long long)first, dim, (long long)src->size[dim]);
-  if (length < 0 || first + length > src->size[dim])
+                      (long long)first + 1, dim + 1, (long long)src->size[dim]);
+  /* first is in 0..size: size - first cannot wrap, first + length could. */
+  if (length < 0 || length > src->size[dim] - first)
     return tocha_fail(TOCHA_EARG, 4, "length %lld from index %lld exceeds dimension %d of size %lld",
-                      (long long)length, (long long)first, dim, (long long)src->size[dim]);
+                      (long long)length, (long long)first + 1, dim + 1, (long long)src->size[dim]);
   tocha_tensor view = *src;
-  view.offset += first * src->stride[dim];
+  if (!tocha_offset_ok(src->offset, first, src->stride[dim], &view.offset))
+    return tocha_fail(TOCHA_EOVERFLOW, 3, "offset of index %lld overflows", (long long)first + 1);
   view.size[dim] = length;
   assign_view(out, &view);
   return TOCHA_OK;
@@ -266,9 +238,10 @@ tocha_status tocha_select(tocha_tensor *out, const tocha_tensor *src, int dim, i
     return tocha_fail(TOCHA_EARG, 2, "cannot select on a 1D tensor (it would have no dimension left)");
   if (index < 0 || index >= src->size[dim])
     return tocha_fail(TOCHA_EARG, 3, "index %lld out of range for dimension %d of size %lld",
-                      (long long)index, dim, (long long)src->size[dim]);
+                      (long long)index + 1, dim + 1, (long long)src->size[dim]);
   tocha_tensor view = *src;
-  view.offset += index * src->stride[dim];
+  if (!tocha_offset_ok(src->offset, index, src->stride[dim], &view.offset))
+    return tocha_fail(TOCHA_EOVERFLOW, 3, "offset of index %lld overflows", (long long)index + 1);
   for (int d = dim; d < src->ndim - 1; d++) {
     view.size[d] = src->size[d + 1];
     view.stride[d] = src->stride[d + 1];
@@ -298,12 +271,18 @@ tocha_status tocha_unfold(tocha_tensor *out, const tocha_tensor *src, int dim, i
     return tocha_fail(TOCHA_EARG, 1, "tensor already has the maximum of %d dimensions", TOCHA_MAX_DIMS);
   if (size < 1 || size > src->size[dim])
     return tocha_fail(TOCHA_EARG, 3, "slice size %lld out of range for dimension %d of size %lld",
-                      (long long)size, dim, (long long)src->size[dim]);
+                      (long long)size, dim + 1, (long long)src->size[dim]);
   if (step < 1)
     return tocha_fail(TOCHA_EARG, 4, "step must be >= 1, got %lld", (long long)step);
   tocha_tensor view = *src;
   view.size[dim] = (src->size[dim] - size) / step + 1;
-  view.stride[dim] = src->stride[dim] * step;
+  /* A step longer than the dimension leaves one slice: its stride is never
+   * multiplied by an index above 0, so an overflowing stride * step is
+   * replaced by the dimension's own stride. */
+  if (!tocha_mul_ok(src->stride[dim], step, &view.stride[dim])) {
+    if (view.size[dim] != 1) return tocha_fail(TOCHA_EOVERFLOW, 4, "stride times step %lld overflows", (long long)step);
+    view.stride[dim] = src->stride[dim];
+  }
   view.size[src->ndim] = size;
   view.stride[src->ndim] = src->stride[dim];
   view.ndim++;
@@ -313,7 +292,7 @@ tocha_status tocha_unfold(tocha_tensor *out, const tocha_tensor *src, int dim, i
 
 tocha_status tocha_expand(tocha_tensor *out, const tocha_tensor *src, int ndim, const int64_t *size) {
   int64_t n;
-  tocha_status st = check_shape(ndim, size, 2, &n);
+  tocha_status st = tocha_shape_count(ndim, size, 2, &n);
   if (st) return st;
   if (src->ndim == 0)
     return tocha_fail(TOCHA_EARG, 1, "cannot expand an empty tensor");
@@ -340,7 +319,7 @@ tocha_status tocha_expand(tocha_tensor *out, const tocha_tensor *src, int ndim, 
       return tocha_fail(TOCHA_ESIZE, 2,
                         "cannot expand dimension %d of size %lld to %lld (tensor of size %s; only size-1 "
                         "dimensions expand)",
-                        sd, (long long)src->size[sd], (long long)size[d], shape);
+                        sd + 1, (long long)src->size[sd], (long long)size[d], shape);
     }
   }
   assign_view(out, &view);
@@ -389,15 +368,16 @@ tocha_status tocha_unsqueeze(tocha_tensor *out, const tocha_tensor *src, int dim
   if (src->ndim == TOCHA_MAX_DIMS)
     return tocha_fail(TOCHA_EARG, 1, "tensor already has the maximum of %d dimensions", TOCHA_MAX_DIMS);
   if (dim < 0 || dim > src->ndim)
-    return tocha_fail(TOCHA_EARG, 2, "dimension %d out of range for unsqueezing a %dD tensor (0 to %d)", dim,
-                      src->ndim, src->ndim);
+    return tocha_fail(TOCHA_EARG, 2, "dimension %d out of range for unsqueezing a %dD tensor (1 to %d)", dim + 1,
+                      src->ndim, src->ndim + 1);
   tocha_tensor view = *src;
   for (int d = src->ndim; d > dim; d--) {
     view.size[d] = src->size[d - 1];
     view.stride[d] = src->stride[d - 1];
   }
   view.size[dim] = 1;
-  view.stride[dim] = dim < src->ndim ? src->size[dim] * src->stride[dim] : 1;
+  /* A size-1 dimension's stride is never multiplied by an index above 0. */
+  if (dim >= src->ndim || !tocha_mul_ok(src->size[dim], src->stride[dim], &view.stride[dim])) view.stride[dim] = 1;
   view.ndim++;
   assign_view(out, &view);
   return TOCHA_OK;
@@ -406,21 +386,25 @@ tocha_status tocha_unsqueeze(tocha_tensor *out, const tocha_tensor *src, int dim
 tocha_status tocha_view(tocha_tensor *out, const tocha_tensor *src, int ndim, const int64_t *size) {
   if (ndim < 1 || ndim > TOCHA_MAX_DIMS)
     return tocha_fail(TOCHA_EARG, 2, "expected 1 to %d sizes, got %d", TOCHA_MAX_DIMS, ndim);
-  int64_t shape[TOCHA_MAX_DIMS], known = 1, total = tocha_tensor_nelement(src);
+  int64_t shape[TOCHA_MAX_DIMS], known = 1, extent = 1, total = tocha_tensor_nelement(src);
   int inferred = -1;
   for (int d = 0; d < ndim; d++) {
     shape[d] = size[d];
     if (size[d] == -1) {
       if (inferred >= 0)
-        return tocha_fail(TOCHA_EARG, 2, "only one size may be -1, got -1 at dimensions %d and %d", inferred, d);
+        return tocha_fail(TOCHA_EARG, 2, "only one size may be -1, got -1 at dimensions %d and %d", inferred + 1,
+                          d + 1);
       inferred = d;
     } else if (size[d] < 0) {
-      return tocha_fail(TOCHA_EARG, 2, "size of dimension %d must be >= 0 or -1, got %lld", d,
+      return tocha_fail(TOCHA_EARG, 2, "size of dimension %d must be >= 0 or -1, got %lld", d + 1,
                         (long long)size[d]);
-    } else {
-      if (size[d] != 0 && known > INT64_MAX / 16 / size[d])
-        return tocha_fail(TOCHA_EOVERFLOW, 2, "shape has too many elements");
-      known *= size[d];
+    } else if (size[d] == 0) {
+      known = 0;
+    } else if (!tocha_mul_ok(extent, size[d], &extent) || extent > TOCHA_SIZE_LIMIT) {
+      /* also with a zero size: contiguous strides are products of the others */
+      return tocha_fail(TOCHA_EOVERFLOW, 2, "shape has too many elements (overflow at dimension %d)", d + 1);
+    } else if (known) {
+      known = extent;
     }
   }
   char shape_str[128]; /* for messages only */

@@ -432,11 +432,9 @@ function M.save(path, obj, mode, referenced)
     s = t7.encode(obj, mode or "binary", { referenced = referenced, warn = function(msg) print(msg) end })
   end)
   if not ok then error("torch.save: " .. tostring(e), 2) end
-  local f, err = io.open(path, "wb")
-  if not f then error(format("torch.save: cannot open <%s> in mode w (%s)", path, tostring(err)), 2) end
-  local wok, werr = f:write(s)
-  f:close()
-  if not wok then error(format("torch.save: write error on <%s> (%s)", path, tostring(werr)), 2) end
+  -- Crash-safe, as tocha.save: a temporary file renamed over the target.
+  local wok, werr = core._replace_file(path, { s })
+  if not wok then error(format("torch.save: <%s>: %s", path, werr), 2) end
 end
 
 --- torch.load(path [, mode [, referenced [, options]]]): a Torch7 file

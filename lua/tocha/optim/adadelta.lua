@@ -9,8 +9,16 @@
 local optim = require "tocha.optim"
 local check = require "tocha.optim.check"
 
+-- The config keys it takes and the state fields it keeps (check.config).
+local KEYS = check.keys("adadelta", {
+  "rho", "eps", "learningRate", "weightDecay",
+}, {
+  "evalCounter", "paramVariance", "accDelta", "paramStd", "delta",
+})
+
 function optim.adadelta(opfunc, x, config, state)
   config, state = check.arguments("adadelta", opfunc, x, config, state)
+  check.config(KEYS, config)
   local rho = check.number("adadelta", config, "rho", 0.9, 0, 1, false, true)
   local eps = check.number("adadelta", config, "eps", 1e-6, 0, nil, true)
   local lr = check.number("adadelta", config, "learningRate", 1, 0)

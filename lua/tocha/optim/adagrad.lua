@@ -9,8 +9,16 @@
 local optim = require "tocha.optim"
 local check = require "tocha.optim.check"
 
+-- The config keys it takes and the state fields it keeps (check.config).
+local KEYS = check.keys("adagrad", {
+  "learningRate", "learningRateDecay", "weightDecay",
+}, {
+  "evalCounter", "paramVariance", "paramStd",
+})
+
 function optim.adagrad(opfunc, x, config, state)
   config, state = check.arguments("adagrad", opfunc, x, config, state)
+  check.config(KEYS, config)
   local lr = check.number("adagrad", config, "learningRate", 1e-3, 0)
   local lrd = check.number("adagrad", config, "learningRateDecay", 0, 0)
   local wd = check.number("adagrad", config, "weightDecay", 0, 0)

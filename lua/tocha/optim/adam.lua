@@ -13,8 +13,16 @@
 local optim = require "tocha.optim"
 local check = require "tocha.optim.check"
 
+-- The config keys it takes and the state fields it keeps (check.config).
+local KEYS = check.keys("adam", {
+  "learningRate", "learningRateDecay", "beta1", "beta2", "epsilon", "weightDecay",
+}, {
+  "t", "m", "v", "denom",
+})
+
 function optim.adam(opfunc, x, config, state)
   config, state = check.arguments("adam", opfunc, x, config, state)
+  check.config(KEYS, config)
   local lr = check.number("adam", config, "learningRate", 1e-3, 0)
   local lrd = check.number("adam", config, "learningRateDecay", 0, 0)
   local beta1 = check.number("adam", config, "beta1", 0.9, 0, 1, false, true)

@@ -8,8 +8,16 @@
 local optim = require "tocha.optim"
 local check = require "tocha.optim.check"
 
+-- The config keys it takes and the state fields it keeps (check.config).
+local KEYS = check.keys("adamax", {
+  "learningRate", "beta1", "beta2", "epsilon", "weightDecay",
+}, {
+  "t", "m", "u", "tmp",
+})
+
 function optim.adamax(opfunc, x, config, state)
   config, state = check.arguments("adamax", opfunc, x, config, state)
+  check.config(KEYS, config)
   local lr = check.number("adamax", config, "learningRate", 0.002, 0)
   local beta1 = check.number("adamax", config, "beta1", 0.9, 0, 1, false, true)
   local beta2 = check.number("adamax", config, "beta2", 0.999, 0, 1, false, true)

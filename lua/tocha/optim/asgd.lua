@@ -10,8 +10,16 @@
 local optim = require "tocha.optim"
 local check = require "tocha.optim.check"
 
+-- The config keys it takes and the state fields it keeps (check.config).
+local KEYS = check.keys("asgd", {
+  "eta0", "lambda", "alpha", "t0",
+}, {
+  "eta_t", "mu_t", "t", "ax", "tmp",
+})
+
 function optim.asgd(opfunc, x, config, state)
   config, state = check.arguments("asgd", opfunc, x, config, state)
+  check.config(KEYS, config)
   local eta0 = check.number("asgd", config, "eta0", 1e-4, 0)
   local lambda = check.number("asgd", config, "lambda", 1e-4, 0)
   local alpha = check.number("asgd", config, "alpha", 0.75, 0)

@@ -12,8 +12,16 @@ local optim = require "tocha.optim"
 local check = require "tocha.optim.check"
 local utils = require "tocha.utils"
 
+-- The config keys it takes and the state fields it keeps (check.config).
+local KEYS = check.keys("cg", {
+  "maxIter", "maxEval", "tolFun", "rho", "sig",
+}, {
+  "funcEval",
+})
+
 function optim.cg(opfunc, x, config, state)
   config, state = check.arguments("cg", opfunc, x, config, state)
+  check.config(KEYS, config)
   local maxIter = utils.checkinteger(config.maxIter or 20, "cg", "config.maxIter", 1)
   local maxEval = check.number("cg", config, "maxEval", maxIter * 1.25, 1)
   local tolFun = check.number("cg", config, "tolFun", 1e-8, 0)

@@ -90,6 +90,84 @@ function check.counter(fname, state, key)
   return n
 end
 
+-- ---- config keys ------------------------------------------------------------
+
+-- Names other libraries use, suggested when the optimiser takes the key.
+local ALIASES = { lr = "learningRate", learning_rate = "learningRate", wd = "weightDecay",
+  weight_decay = "weightDecay", eps = "epsilon", mom = "momentum" }
+
+--- The keys optimiser `fname` reads from config, and the fields it keeps in
+-- state (accepted in config too: state defaults to config).  Returns the
+-- spec check.config takes; make it once, when the optimiser is defined.
+function check.keys(fname, config_keys, state_fields)
+  local spec = { fname = fname, accepted = { extraKeys = true }, lower = {} }
+  local names = {}
+  for _, k in ipairs(config_keys) do
+    spec.accepted[k] = true
+    spec.lower[k:lower()] = k
+    names[#names + 1] = k
+  end
+  for _, k in ipairs(state_fields or {}) do spec.accepted[k] = true end
+  table.sort(names)
+  spec.names = table.concat(names, ", ")
+  return spec
+end
+
+local warned = {}
+
+local function suggestion(spec, k)
+  if type(k) ~= "string" then return nil end
+  local alias = ALIASES[k]
+  if alias and spec.accepted[alias] then return alias end
+  return spec.lower[(k:lower():gsub("_", ""))]
+end
+
+local function unknown_message(spec, k, where)
+  local hint = suggestion(spec, k)
+  return string.format("unknown %s key %s%s; accepted: %s (extraKeys = true, or a list of names, accepts others)",
+    where, type(k) == "string" and "'" .. k .. "'" or "[" .. tostring(k) .. "]",
+    hint and "; did you mean '" .. hint .. "'?" or "", spec.names)
+end
+
+local function listed(list, k)
+  for i = 1, #list do
+    if list[i] == k then return true end
+  end
+  return false
+end
+
+--- Rejects a config key the optimiser does not take (a misspelt
+-- learningRate would otherwise train silently at the default): an error
+-- naming the key and the accepted ones.  config.extraKeys = true accepts
+-- any key, and a list of names accepts those (for configs shared with
+-- user-defined optimisers).  Under tocha.compat, where Torch7 code passes
+-- harmless extra keys, an unknown key is a warning, printed once.
+-- `arg` is the config's argument position (3 unless given); `where` names
+-- the table in messages ("config" unless given).
+function check.config(spec, config, arg, where)
+  local extra = config.extraKeys
+  if extra == true then return end
+  where = where or "config"
+  if extra ~= nil and type(extra) ~= "table" then
+    fail(spec.fname, arg or 3, string.format("%s.extraKeys must be true or a list of key names, got %s", where,
+      type(extra)))
+  end
+  for k in next, config do
+    if not spec.accepted[k] and not (extra and listed(extra, k)) then
+      if package.loaded["tocha.compat"] then
+        local id = spec.fname .. "\0" .. tostring(k)
+        if not warned[id] then
+          warned[id] = true
+          io.stderr:write(string.format("optim.%s: warning: %s (ignored)\n", spec.fname,
+            unknown_message(spec, k, where)))
+        end
+      else
+        fail(spec.fname, arg or 3, unknown_message(spec, k, where))
+      end
+    end
+  end
+end
+
 --- What opfunc(x) returned: f(x) (a number) and df/dx (a tensor like x).
 function check.evaluation(fname, x, fx, dfdx)
   if type(fx) ~= "number" then

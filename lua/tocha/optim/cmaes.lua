@@ -58,8 +58,14 @@ local function symeig(A, n)
   return values, B
 end
 
+-- The config keys it takes (check.config).
+local KEYS = check.keys("cmaes", {
+  "sigma", "maxEval", "ftarget", "popsize", "verb_disp",
+})
+
 function optim.cmaes(opfunc, x, config, state)
   config = check.arguments("cmaes", opfunc, x, config, state)
+  check.config(KEYS, config)
   local N = x:nElement()
   local sigma = check.number("cmaes", config, "sigma", 0.5, 0, nil, true)
   local maxEval = check.number("cmaes", config, "maxEval", 1e3 * N * N, 1)

@@ -13,8 +13,14 @@ local optim = require "tocha.optim"
 local check = require "tocha.optim.check"
 local utils = require "tocha.utils"
 
+-- The config keys it takes (check.config).
+local KEYS = check.keys("de", {
+  "popsize", "scaleFactor", "crossoverRate", "maxFEs",
+})
+
 function optim.de(opfunc, x, config, state)
   config = check.arguments("de", opfunc, x, config, state)
+  check.config(KEYS, config)
   local N = x:nElement()
   local NP = utils.checkinteger(config.popsize or math.max(4, 10 * N), "de", "config.popsize", 4)
   local F = check.number("de", config, "scaleFactor", 0.5, 0, 2, true)

@@ -21,8 +21,17 @@ local function evaluate(opfunc, x)
   return f, g:clone()
 end
 
+-- The config keys it takes and the state fields it keeps (check.config).
+local KEYS = check.keys("lbfgs", {
+  "maxIter", "maxEval", "tolFun", "tolX", "nCorrection", "learningRate", "lineSearch", "lineSearchOptions",
+  "verbose",
+}, {
+  "funcEval", "nIter", "dir_bufs", "stp_bufs", "d", "t", "g_old", "f_old", "Hdiag",
+})
+
 function optim.lbfgs(opfunc, x, config, state)
   config, state = check.arguments("lbfgs", opfunc, x, config, state)
+  check.config(KEYS, config)
   local maxIter = utils.checkinteger(config.maxIter or 20, "lbfgs", "config.maxIter", 1)
   local maxEval = check.number("lbfgs", config, "maxEval", maxIter * 1.25, 1)
   local tolFun = check.number("lbfgs", config, "tolFun", 1e-5, 0)

@@ -13,6 +13,11 @@
 -- (1e-4), c2 (0.9), tolX (1e-9): the bracket width below which it stops,
 -- maxIter (25): the evaluations at most.
 local optim = require "tocha.optim"
+local check = require "tocha.optim.check"
+
+local KEYS = check.keys("lswolfe", {
+  "c1", "c2", "tolX", "maxIter",
+})
 
 -- The minimiser of the cubic through (t1, f1, g1) and (t2, f2, g2), kept
 -- in [lo, hi]; the middle of [lo, hi] when the cubic has none.
@@ -36,6 +41,10 @@ local function fail(msg) error("lswolfe: " .. msg, 3) end
 
 function optim.lswolfe(opfunc, x, t, d, f, g, gtd, options)
   options = options or {}
+  if type(options) ~= "table" then
+    error("bad argument #8 to 'lswolfe' (options table expected, got " .. type(options) .. ")", 2)
+  end
+  check.config(KEYS, options, 8, "options")
   local c1, c2 = options.c1 or 1e-4, options.c2 or 0.9
   local tolX, maxIter = options.tolX or 1e-9, options.maxIter or 25
   if type(t) ~= "number" or t <= 0 then fail("the initial step t must be a number > 0, got " .. tostring(t)) end

@@ -9,8 +9,16 @@
 local optim = require "tocha.optim"
 local check = require "tocha.optim.check"
 
+-- The config keys it takes and the state fields it keeps (check.config).
+local KEYS = check.keys("nag", {
+  "learningRate", "learningRateDecay", "weightDecay", "momentum", "learningRates",
+}, {
+  "evalCounter", "dfdx", "deltaParameters",
+})
+
 function optim.nag(opfunc, x, config, state)
   config, state = check.arguments("nag", opfunc, x, config, state)
+  check.config(KEYS, config)
   local lr = check.number("nag", config, "learningRate", 1e-3, 0)
   local lrd = check.number("nag", config, "learningRateDecay", 0, 0)
   local wd = check.number("nag", config, "weightDecay", 0, 0)

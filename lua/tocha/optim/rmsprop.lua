@@ -9,8 +9,16 @@
 local optim = require "tocha.optim"
 local check = require "tocha.optim.check"
 
+-- The config keys it takes and the state fields it keeps (check.config).
+local KEYS = check.keys("rmsprop", {
+  "learningRate", "alpha", "epsilon", "weightDecay", "initialMean",
+}, {
+  "m", "tmp",
+})
+
 function optim.rmsprop(opfunc, x, config, state)
   config, state = check.arguments("rmsprop", opfunc, x, config, state)
+  check.config(KEYS, config)
   local lr = check.number("rmsprop", config, "learningRate", 1e-2, 0)
   local alpha = check.number("rmsprop", config, "alpha", 0.99, 0, 1, false, true)
   local epsilon = check.number("rmsprop", config, "epsilon", 1e-8, 0, nil, true)

@@ -10,13 +10,27 @@
 -- evaluations per call.
 -- state (defaults to config): delta (the last gradient), stepsize and the
 -- masks, made on the first call and reused.
+local tocha = require "tocha"
 local optim = require "tocha.optim"
 local check = require "tocha.optim.check"
 local utils = require "tocha.utils"
 
+-- The config keys it takes and the state fields it keeps (check.config).
+local KEYS = check.keys("rprop", {
+  "stepsize", "etaplus", "etaminus", "stepsizemax", "stepsizemin", "niter",
+}, {
+  "delta", "stepsize", "sign", "factor", "direction",
+})
+
 function optim.rprop(opfunc, x, config, state)
   config, state = check.arguments("rprop", opfunc, x, config, state)
-  local step0 = check.number("rprop", config, "stepsize", 0.1, 0, nil, true)
+  check.config(KEYS, config)
+  -- When state is config, config.stepsize becomes the per-parameter steps
+  -- after the first call (Torch7's names): the initial step is then used up.
+  local step0 = 0.1
+  if not (state == config and tocha.isTensor(config.stepsize)) then
+    step0 = check.number("rprop", config, "stepsize", 0.1, 0, nil, true)
+  end
   local etaplus = check.number("rprop", config, "etaplus", 1.2, 1, nil, true)
   local etaminus = check.number("rprop", config, "etaminus", 0.5, 0, 1, true, true)
   local stepmax = check.number("rprop", config, "stepsizemax", 50, 0, nil, true)

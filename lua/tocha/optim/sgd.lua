@@ -26,8 +26,17 @@ local check = require "tocha.optim.check"
 local C = tocha._nn
 local result = check.result
 
+-- The config keys it takes and the state fields it keeps (check.config).
+local KEYS = check.keys("sgd", {
+  "learningRate", "learningRateDecay", "weightDecay", "weightDecays", "momentum", "dampening", "nesterov",
+  "learningRates",
+}, {
+  "evalCounter", "dfdx", "decayParameters", "deltaParameters",
+})
+
 function optim.sgd(opfunc, x, config, state)
   config, state = check.arguments("sgd", opfunc, x, config, state)
+  check.config(KEYS, config)
   local lr = check.number("sgd", config, "learningRate", 1e-3, 0)
   local lrd = check.number("sgd", config, "learningRateDecay", 0, 0)
   local wd = check.number("sgd", config, "weightDecay", 0, 0)

@@ -155,6 +155,19 @@ static tocha_status check_group(int64_t n, int64_t group, int arg) {
  * ceil((1 - p) * 2^16), in 1 .. 2^16 for 0 <= p < 1. */
 static uint32_t keep_threshold(double p) { return (uint32_t)ceil((1.0 - p) * 65536.0); }
 
+/* The refinement that makes the keep rate exactly 1 - p: with
+ * x = (1 - p) * 2^16 (exact in double), a draw of floor(x) = thr - 1 is
+ * kept with probability x - floor(x), as frac / 2^64; 0 when x is an
+ * integer (no refinement: the 16-bit threshold is exact). */
+static uint64_t keep_fraction(double p) {
+  double x = (1.0 - p) * 65536.0, f = x - floor(x);
+  if (f == 0) return 0;
+  double scaled = ldexp(f, 64); /* < 2^64: f <= 1 - 2^-53 x's ulp */
+  if (scaled >= 18446744073709551615.0) return UINT64_MAX;
+  uint64_t frac = (uint64_t)scaled;
+  return frac ? frac : 1;
+}
+
 /* Philox blocks a call over n groups consumes: 16 per started tile. */
 static uint64_t blocks_used(int64_t ngroups) {
   return (uint64_t)((ngroups + DROPOUT_TILE - 1) / DROPOUT_TILE) * DROPOUT_TILE_BLOCKS;
@@ -255,8 +268,8 @@ tocha_status tocha_dropout_forward(tocha_rng *g, tocha_tensor *output, const toc
   const dropout_isa *isa = current_isa();
   dropout_keys keys;
   dropout_keys_init(&keys, g->seed);
-  dropout_job job = {&keys, g->offset, keep_threshold(p), (size_t)ngroups, tocha_tensor_data(mask),
-                     NULL, NULL, scale, 0};
+  dropout_job job = {&keys, g->offset, keep_threshold(p), keep_fraction(p), (size_t)ngroups,
+                     tocha_tensor_data(mask), NULL, NULL, scale, 0};
   if (group == 1 && tocha_tensor_is_contiguous(input) && tocha_tensor_is_contiguous(output)) {
     /* One fused pass: draw, store the mask bits and the output per tile. */
     job.dst = tocha_tensor_data(output);
@@ -303,8 +316,8 @@ tocha_status tocha_dropout_backward(tocha_tensor *grad_input, const tocha_tensor
   uint8_t *bits = tocha_tensor_data(mask);
   if (group == 1 && tocha_tensor_is_contiguous(grad_input) && tocha_tensor_is_contiguous(grad_output)) {
     const dropout_isa *isa = current_isa();
-    dropout_job job = {NULL, 0, 0, (size_t)n, bits, tocha_tensor_data(grad_input), tocha_tensor_data(grad_output),
-                       scale, 0};
+    dropout_job job = {NULL, 0, 0, 0, (size_t)n, bits, tocha_tensor_data(grad_input),
+                       tocha_tensor_data(grad_output), scale, 0};
     if (grad_output->dtype == TOCHA_FLOAT)
       run_kernel(isa, isa->backward_float, job, sizeof(float));
     else
@@ -380,8 +393,8 @@ tocha_status tocha_dropout_forward_shard(tocha_rng *g, tocha_tensor *output, con
   dropout_keys keys;
   dropout_keys_init(&keys, g->seed);
   uint64_t block0 = g->offset + (uint64_t)(first / DROPOUT_TILE) * DROPOUT_TILE_BLOCKS;
-  dropout_job job = {&keys, block0, keep_threshold(p), (size_t)ngroups, tocha_tensor_data(mask), NULL, NULL,
-                     scale, 0};
+  dropout_job job = {&keys, block0, keep_threshold(p), keep_fraction(p), (size_t)ngroups, tocha_tensor_data(mask),
+                     NULL, NULL, scale, 0};
   if (shift == 0 && group == 1 && tocha_tensor_is_contiguous(input) && tocha_tensor_is_contiguous(output)) {
     job.dst = tocha_tensor_data(output);
     job.src = tocha_tensor_data(input);

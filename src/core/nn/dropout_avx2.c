@@ -27,12 +27,32 @@ static inline void counters(uint64_t b0, __m256i *c0, __m256i *c1) {
   *c1 = _mm256_sub_epi32(hi, carry);
 }
 
+/* The rare tiles with a draw equal to T - 1 (dropout_patch_tile): 16-bit
+ * lane l of drop[q] is tile element 16 * q + l. */
+static __attribute__((noinline, cold)) void patch_tile(const dropout_keys *keys, uint64_t b0, __m256i keep_max,
+                                                       uint64_t frac, __m256i drop[8]) {
+  uint16_t d[8][16];
+  uint32_t keep[4] = {0, 0, 0, 0};
+  for (int q = 0; q < 8; q++) {
+    _mm256_storeu_si256((__m256i *)d[q], drop[q]);
+    for (int l = 0; l < 16; l++)
+      if (!d[q][l]) keep[q / 2] |= 1u << (16 * (q % 2) + l);
+  }
+  uint32_t thr = (uint32_t)(uint16_t)_mm256_extract_epi16(keep_max, 0) ^ 0x8000u;
+  dropout_patch_tile(keys, b0, thr + 1, frac, keep);
+  for (int q = 0; q < 8; q++) {
+    for (int l = 0; l < 16; l++) d[q][l] = (keep[q / 2] >> (16 * (q % 2) + l)) & 1u ? 0 : 0xFFFF;
+    drop[q] = _mm256_loadu_si256((const __m256i *)d[q]);
+  }
+}
+
 /* drop[2*L + set] = 16-bit lane masks (all ones = dropped) of tile elements
  * 32*L + 16*set + (0..15): lane L of block j (set 0: j = 0..7, set 1:
  * j = 8..15) gives elements 32*L + 2*j and 32*L + 2*j + 1 (its low and high
  * halves), which are the 16-bit lanes 2*(j % 8) and 2*(j % 8) + 1 of the
  * register.  keep_max = (T - 1) ^ 0x8000 in every 16-bit lane. */
-static inline void mask_tile(const dropout_keys *keys, uint64_t b0, __m256i keep_max, __m256i drop[8]) {
+static inline void mask_tile(const dropout_keys *keys, uint64_t b0, __m256i keep_max, uint64_t frac,
+                             __m256i drop[8]) {
   const __m256i M0 = _mm256_set1_epi32((int)DROPOUT_PHILOX_M0), M1 = _mm256_set1_epi32((int)DROPOUT_PHILOX_M1);
   __m256i a0, a1, a2, a3, c0, c1, c2, c3;
   counters(b0, &a0, &a1);
@@ -57,9 +77,13 @@ static inline void mask_tile(const dropout_keys *keys, uint64_t b0, __m256i keep
   /* unsigned u <= T - 1 as a signed comparison of u ^ 0x8000 */
   const __m256i flip = _mm256_set1_epi16((short)0x8000);
   __m256i x[8] = {a0, c0, a1, c1, a2, c2, a3, c3};
-  for (int q = 0; q < 8; q++) drop[q] = _mm256_cmpgt_epi16(_mm256_xor_si256(x[q], flip), keep_max);
+  __m256i edge = _mm256_xor_si256(keep_max, flip), any = _mm256_setzero_si256();
+  for (int q = 0; q < 8; q++) {
+    drop[q] = _mm256_cmpgt_epi16(_mm256_xor_si256(x[q], flip), keep_max);
+    any = _mm256_or_si256(any, _mm256_cmpeq_epi16(x[q], edge));
+  }
+  if (frac && !_mm256_testz_si256(any, any)) patch_tile(keys, b0, keep_max, frac, drop);
 }
-
 static inline __m256i keep_max_vector(uint32_t thr) {
   return _mm256_set1_epi16((short)(uint16_t)((thr - 1) ^ 0x8000u));
 }
@@ -90,7 +114,7 @@ static void bits_avx2(const dropout_job *job) {
   uint8_t tile[DROPOUT_TILE_BYTES];
   uint64_t b0 = job->block0;
   for (size_t i = 0; i < job->n; i += DROPOUT_TILE, b0 += DROPOUT_TILE_BLOCKS) {
-    mask_tile(job->keys, b0, keep_max, drop);
+    mask_tile(job->keys, b0, keep_max, job->frac, drop);
     tile_bytes(drop, tile);
     put_tile(job->bits + i / 8, tile, job->n - i);
   }
@@ -137,7 +161,7 @@ static void forward_float(const dropout_job *job) {
   uint64_t b0 = job->block0;
   for (size_t i = 0; i < job->n; i += DROPOUT_TILE, b0 += DROPOUT_TILE_BLOCKS) {
     prefetch(src + i, DROPOUT_TILE * sizeof(float));
-    mask_tile(job->keys, b0, keep_max, drop);
+    mask_tile(job->keys, b0, keep_max, job->frac, drop);
     tile_bytes(drop, tile);
     size_t len = put_tile(job->bits + i / 8, tile, job->n - i);
     float *d = dst + i;
@@ -165,7 +189,7 @@ static void forward_double(const dropout_job *job) {
   uint64_t b0 = job->block0;
   for (size_t i = 0; i < job->n; i += DROPOUT_TILE, b0 += DROPOUT_TILE_BLOCKS) {
     prefetch(src + i, DROPOUT_TILE * sizeof(double));
-    mask_tile(job->keys, b0, keep_max, drop);
+    mask_tile(job->keys, b0, keep_max, job->frac, drop);
     tile_bytes(drop, tile);
     size_t len = put_tile(job->bits + i / 8, tile, job->n - i);
     double *d = dst + i;

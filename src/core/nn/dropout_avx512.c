@@ -28,13 +28,26 @@ static inline void counters(uint64_t b0, __m512i *c0, __m512i *c1) {
   *c1 = _mm512_mask_add_epi32(hi, carry, hi, _mm512_set1_epi32(1));
 }
 
+/* The rare tile pairs with a draw equal to T - 1 (dropout_patch_tile). */
+static __attribute__((noinline, cold)) void patch_tiles2(const dropout_keys *keys, uint64_t b0, uint32_t thr,
+                                                         uint64_t frac, __mmask32 e0, __mmask32 e1, __mmask32 m[8]) {
+  for (int t = 0; t < 2; t++) {
+    if (!(t ? e1 : e0)) continue;
+    uint32_t keep[4];
+    for (int L = 0; L < 4; L++) keep[L] = (uint32_t)m[4 * t + L];
+    dropout_patch_tile(keys, b0 + (uint64_t)t * DROPOUT_TILE_BLOCKS, thr, frac, keep);
+    for (int L = 0; L < 4; L++) m[4 * t + L] = (__mmask32)keep[L];
+  }
+}
+
 #define XOR3(a, b, c) _mm512_ternarylogic_epi32(a, b, c, 0x96)
 
 /* The mask words of the tiles at blocks b0 and b0 + 16: m[4*t + L] holds
  * the bits of elements 32*L .. 32*L+31 of tile t.  keep_max = T - 1 in
  * every 16-bit lane. */
 static inline __attribute__((always_inline)) void mask_tiles2(const dropout_keys *keys, uint64_t b0,
-                                                              __m512i keep_max, __mmask32 m[8]) {
+                                                              __m512i keep_max, uint64_t frac,
+                                                              __mmask32 m[8]) {
   const __m512i M0 = _mm512_set1_epi32((int)DROPOUT_PHILOX_M0), M1 = _mm512_set1_epi32((int)DROPOUT_PHILOX_M1);
   __m512i a0, a1, a2, a3, b0v, b1, b2, b3;
   counters(b0, &a0, &a1);
@@ -64,6 +77,21 @@ static inline __attribute__((always_inline)) void mask_tiles2(const dropout_keys
   m[5] = _mm512_cmple_epu16_mask(b1, keep_max);
   m[6] = _mm512_cmple_epu16_mask(b2, keep_max);
   m[7] = _mm512_cmple_epu16_mask(b3, keep_max);
+  if (frac) {
+    /* Draws equal to T - 1, kept above: decided by their extra draw. */
+    __mmask32 e0 = _mm512_cmpeq_epu16_mask(a0, keep_max) | _mm512_cmpeq_epu16_mask(a1, keep_max) |
+                   _mm512_cmpeq_epu16_mask(a2, keep_max) | _mm512_cmpeq_epu16_mask(a3, keep_max);
+    __mmask32 e1 = _mm512_cmpeq_epu16_mask(b0v, keep_max) | _mm512_cmpeq_epu16_mask(b1, keep_max) |
+                   _mm512_cmpeq_epu16_mask(b2, keep_max) | _mm512_cmpeq_epu16_mask(b3, keep_max);
+    if (__builtin_expect(e0 | e1, 0)) {
+      /* a copy: m's own address never escapes, so it can stay in registers */
+      __mmask32 copy[8];
+      for (int w = 0; w < 8; w++) copy[w] = m[w];
+      patch_tiles2(keys, b0, (uint32_t)(uint16_t)_mm_extract_epi16(_mm512_castsi512_si128(keep_max), 0) + 1, frac,
+                   e0, e1, copy);
+      for (int w = 0; w < 8; w++) m[w] = copy[w];
+    }
+  }
 }
 
 static inline __m512i keep_max_vector(uint32_t thr) { return _mm512_set1_epi16((short)(uint16_t)(thr - 1)); }
@@ -94,11 +122,11 @@ static void bits_avx512(const dropout_job *job) {
   size_t n = job->n, i = 0;
   uint64_t b0 = job->block0;
   for (; i + 2 * DROPOUT_TILE <= n; i += 2 * DROPOUT_TILE, b0 += 2 * DROPOUT_TILE_BLOCKS) {
-    mask_tiles2(job->keys, b0, keep_max, m);
+    mask_tiles2(job->keys, b0, keep_max, job->frac, m);
     store_words(job->bits + i / 8, m, 8);
   }
   if (i < n) {
-    mask_tiles2(job->keys, b0, keep_max, m);
+    mask_tiles2(job->keys, b0, keep_max, job->frac, m);
     if (n - i >= DROPOUT_TILE) {
       store_words(job->bits + i / 8, m, 4);
       i += DROPOUT_TILE;
@@ -174,12 +202,12 @@ static inline void apply_tail_double(double *dst, const double *src, const __mma
     uint64_t b0 = job->block0;                                                               \
     for (; i + 2 * DROPOUT_TILE <= n; i += 2 * DROPOUT_TILE, b0 += 2 * DROPOUT_TILE_BLOCKS) { \
       prefetch(src + i, 2 * DROPOUT_TILE * sizeof(T));                                       \
-      mask_tiles2(job->keys, b0, keep_max, m);                                               \
+      mask_tiles2(job->keys, b0, keep_max, job->frac, m);                                               \
       store_words(job->bits + i / 8, m, 8);                                                  \
       apply_##T(dst + i, src + i, m, 8, s, job->stream);                                     \
     }                                                                                        \
     if (i < n) {                                                                             \
-      mask_tiles2(job->keys, b0, keep_max, m);                                               \
+      mask_tiles2(job->keys, b0, keep_max, job->frac, m);                                               \
       if (n - i >= DROPOUT_TILE) {                                                           \
         store_words(job->bits + i / 8, m, 4);                                                \
         apply_##T(dst + i, src + i, m, 4, s, 0);                                             \

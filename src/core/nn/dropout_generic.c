@@ -36,24 +36,32 @@ static void philox_tile(const dropout_keys *keys, uint64_t b0, uint32_t x[4][DRO
 /* The 16 mask bytes of the tile starting at block b0: lane L of block
  * b0 + j gives elements 32*L + 2*j (low half) and 32*L + 2*j + 1 (high half)
  * of the tile, i.e. bits 2*j and 2*j + 1 of the little-endian word L. */
-static void mask_tile(const dropout_keys *keys, uint64_t b0, uint32_t thr, uint8_t tile[DROPOUT_TILE_BYTES]) {
+static void mask_tile(const dropout_keys *keys, uint64_t b0, uint32_t thr, uint64_t frac,
+                      uint8_t tile[DROPOUT_TILE_BYTES]) {
   uint32_t x[4][DROPOUT_TILE_BLOCKS];
   philox_tile(keys, b0, x);
+  const uint32_t edge = thr - 1;
+  uint32_t words[4], at_edge = 0;
   for (int lane = 0; lane < 4; lane++) {
     uint32_t word = 0;
     for (int j = 0; j < DROPOUT_TILE_BLOCKS; j++) {
-      word |= (uint32_t)((x[lane][j] & 0xFFFFu) < thr) << (2 * j);
-      word |= (uint32_t)((x[lane][j] >> 16) < thr) << (2 * j + 1);
+      uint32_t lo = x[lane][j] & 0xFFFFu, hi = x[lane][j] >> 16;
+      word |= (uint32_t)(lo < thr) << (2 * j);
+      word |= (uint32_t)(hi < thr) << (2 * j + 1);
+      at_edge |= (uint32_t)(lo == edge) | (uint32_t)(hi == edge);
     }
-    for (int b = 0; b < 4; b++) tile[4 * lane + b] = (uint8_t)(word >> (8 * b));
+    words[lane] = word;
   }
+  if (frac && at_edge) dropout_patch_tile(keys, b0, thr, frac, words);
+  for (int lane = 0; lane < 4; lane++)
+    for (int b = 0; b < 4; b++) tile[4 * lane + b] = (uint8_t)(words[lane] >> (8 * b));
 }
 
 static void bits_generic(const dropout_job *job) {
   uint8_t tile[DROPOUT_TILE_BYTES];
   uint64_t b0 = job->block0;
   for (size_t i = 0; i < job->n; i += DROPOUT_TILE, b0 += DROPOUT_TILE_BLOCKS) {
-    mask_tile(job->keys, b0, job->thr, tile);
+    mask_tile(job->keys, b0, job->thr, job->frac, tile);
     size_t rem = job->n - i;
     size_t len = rem < DROPOUT_TILE ? dropout_tail_bytes(tile, rem) : DROPOUT_TILE_BYTES;
     dropout_put_bytes(job->bits + i / 8, tile, len);
@@ -93,7 +101,7 @@ APPLY(double, uint64_t)
     const T *src = job->src;                                                           \
     const T scale = (T)job->scale;                                                     \
     for (size_t i = 0; i < job->n; i += DROPOUT_TILE, b0 += DROPOUT_TILE_BLOCKS) {    \
-      mask_tile(job->keys, b0, job->thr, tile);                                        \
+      mask_tile(job->keys, b0, job->thr, job->frac, tile);                                        \
       size_t rem = job->n - i, len = DROPOUT_TILE_BYTES;                               \
       if (rem < DROPOUT_TILE)                                                          \
         len = dropout_tail_bytes(tile, rem);                                           \

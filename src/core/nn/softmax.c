@@ -102,8 +102,10 @@ static tocha_status check_backward(tocha_tensor *grad_input, const tocha_tensor 
     for (int64_t j = 1; j < n; j++) max = x[j * xs] > max ? x[j * xs] : max;                   \
     double sum = 0;                                                                            \
     for (int64_t j = 0; j < n; j++) sum += exp##S(x[j * xs] - max);                            \
-    const T shift = (T)((double)max + log(sum));                                               \
-    for (int64_t j = 0; j < n; j++) y[j * ys] = x[j * xs] - shift;                             \
+    /* (x - max) - log(sum), not x - (max + log(sum)): with logits of 1e8 the  \
+     * sum max + log(sum) rounds back to max in float and log(sum) is lost. */ \
+    const T lse = (T)log(sum);                                                                 \
+    for (int64_t j = 0; j < n; j++) y[j * ys] = (x[j * xs] - max) - lse;                       \
   }                                                                                            \
   /* gi = y * (go - sum(go * y)) */                                                            \
   static inline void softmax_back_row_##T(T *gi, int64_t gis, const T *go, int64_t gos,        \
