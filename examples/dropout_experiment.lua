@@ -182,11 +182,16 @@ local function parse(args)
 end
 
 local opt = parse(arg or {})
+
+-- The experiment itself (its body is not indented).  Under --distributed it
+-- runs inside tocha.distributed.main: an error on one rank ends the whole
+-- job with that rank's message, where the others would wait for it in the
+-- next allreduce forever.
+local function experiment()
 -- Under --distributed every rank runs the same script; only rank 0 talks.
 local dist, rank0 = nil, true
 if opt.distributed then
-  dist = require "tocha.distributed"
-  dist.init()
+  dist = require "tocha.distributed" -- started by main()
   rank0 = dist.rank() == 0
   if not rank0 then print = function() end end
 end
@@ -431,3 +436,10 @@ print("\n" .. text)
 local f = assert(io.open(opt.out .. "/summary.txt", "w"))
 f:write(text, "\n")
 f:close()
+end
+
+if opt.distributed then
+  require("tocha.distributed").main(experiment)
+else
+  experiment()
+end
