@@ -188,4 +188,5 @@ tocha_status tocha_fill(tocha_tensor *t, double value);
 #include "tocha_idx.h"    /* IDX files (MNIST), plain or gzip */
 #include "tocha_png.h"    /* PNG files, drawing on ByteTensor canvases */
 #include "tocha_tensorlib.h" /* sort, order statistics, diag/tril/triu, histograms, bit ops */
+#include "tocha_lapack.h"  /* LAPACK: gesv, gels, potrf, qr, svd, eig, ... */
 #endif /* TOCHA_H */
