@@ -189,4 +189,5 @@ tocha_status tocha_fill(tocha_tensor *t, double value);
 #include "tocha_png.h"    /* PNG files, drawing on ByteTensor canvases */
 #include "tocha_tensorlib.h" /* sort, order statistics, diag/tril/triu, histograms, bit ops */
 #include "tocha_lapack.h"  /* LAPACK: gesv, gels, potrf, qr, svd, eig, ... */
+#include "tocha_conv.h"    /* conv2, xcorr2, conv3, xcorr3 */
 #endif /* TOCHA_H */

@@ -244,6 +244,8 @@ int luaopen_tocha_core(lua_State *L) {
   tl_open_tensorlib(L, module, methods);
   tl_open_clock(L, module, methods);
   tl_open_lapack(L, module, methods);
+  tl_open_conv(L, module, methods);
+  tl_open_sampling(L, module, methods);
 
   lua_pushvalue(L, methods);
   lua_setfield(L, module, "_methods");
