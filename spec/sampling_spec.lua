@@ -175,3 +175,24 @@ describe("distributions", function()
     assert_error("expected a Float, Double or Long tensor", function() tocha.ByteTensor(3):geometric(0.5) end)
   end)
 end)
+
+describe("scalar draws", function()
+  it("equal element 1 of the fill from the same state", function()
+    local cases = {
+      { "exponential", { 2 } }, { "cauchy", { 1, 3 } }, { "logNormal", { 0.5, 0.25 } }, { "geometric", { 0.4 } },
+    }
+    for _, c in ipairs(cases) do
+      local name, args = c[1], c[2]
+      tocha.manualSeed(41)
+      local t = D(3)
+      t[name](t, table.unpack(args))
+      tocha.manualSeed(41)
+      assert.are.equal(t[1], tocha[name](table.unpack(args)), name)
+      local g = tocha.Generator()
+      tocha.manualSeed(g, 41)
+      assert.are.equal(t[1], tocha[name](g, table.unpack(args)), name .. " with a generator")
+    end
+    assert.is_true(math.type(tocha.geometric(0.5)) == "integer")
+    assert_error("expected lambda > 0", tocha.exponential, -1)
+  end)
+end)

@@ -6,6 +6,7 @@
  *   torch.multinomialAlias([gen,] output, state)  -> output (Long, filled)
  *   x:exponential([gen,] lambda=1), x:cauchy([gen,] median=0, sigma=1),
  *   x:logNormal([gen,] mean=1, stdv=2), x:geometric([gen,] p)   -> x
+ *   tocha.exponential([gen,] lambda) etc.: one draw (element 0 of the fill)
  */
 #include "binding.h"
 
@@ -109,6 +110,39 @@ static int fill(lua_State *L, dist d) {
   return 1;
 }
 
+/* tocha.f([gen,] a [, b]): one draw, element 0 of the fill from the same state. */
+static int scalar(lua_State *L, dist d) {
+  int skip;
+  tocha_rng *g = tl_optgenerator(L, 1, &skip);
+  int a = 1 + skip;
+  double v = 0;
+  tocha_storage storage = {&v, 1, TOCHA_DOUBLE, 1};
+  tocha_tensor t;
+  tocha_tensor_init(&t, TOCHA_DOUBLE);
+  t.storage = &storage;
+  t.ndim = 1;
+  t.size[0] = 1;
+  t.stride[0] = 1;
+  tocha_status st;
+  switch (d) {
+    case D_EXPONENTIAL: st = tocha_exponential(g, &t, luaL_optnumber(L, a, 1)); break;
+    case D_CAUCHY: st = tocha_cauchy(g, &t, luaL_optnumber(L, a, 0), luaL_optnumber(L, a + 1, 1)); break;
+    case D_LOGNORMAL: st = tocha_log_normal(g, &t, luaL_optnumber(L, a, 1), luaL_optnumber(L, a + 1, 2)); break;
+    default: st = tocha_geometric(g, &t, luaL_checknumber(L, a)); break;
+  }
+  tl_check(L, st, skip - 1);
+  if (d == D_GEOMETRIC)
+    lua_pushinteger(L, (lua_Integer)v);
+  else
+    lua_pushnumber(L, v);
+  return 1;
+}
+
+static int s_exponential(lua_State *L) { return scalar(L, D_EXPONENTIAL); }
+static int s_cauchy(lua_State *L) { return scalar(L, D_CAUCHY); }
+static int s_lognormal(lua_State *L) { return scalar(L, D_LOGNORMAL); }
+static int s_geometric(lua_State *L) { return scalar(L, D_GEOMETRIC); }
+
 static int l_exponential(lua_State *L) { return fill(L, D_EXPONENTIAL); }
 static int l_cauchy(lua_State *L) { return fill(L, D_CAUCHY); }
 static int l_lognormal(lua_State *L) { return fill(L, D_LOGNORMAL); }
@@ -117,7 +151,10 @@ static int l_geometric(lua_State *L) { return fill(L, D_GEOMETRIC); }
 void tl_open_sampling(lua_State *L, int module, int methods) {
   static const luaL_Reg funcs[] = {{"multinomial", l_multinomial}, {NULL, NULL}};
   static const luaL_Reg module_only[] = {
-      {"multinomialAliasSetup", l_alias_setup}, {"multinomialAlias", l_alias_draw}, {NULL, NULL}};
+      {"multinomialAliasSetup", l_alias_setup}, {"multinomialAlias", l_alias_draw},
+      {"exponential", s_exponential},           {"cauchy", s_cauchy},
+      {"logNormal", s_lognormal},               {"geometric", s_geometric},
+      {NULL, NULL}};
   static const luaL_Reg fills[] = {{"exponential", l_exponential},
                                    {"cauchy", l_cauchy},
                                    {"logNormal", l_lognormal},

@@ -9,29 +9,33 @@
 #include "../tocha.h"
 
 /* Adds the cross-correlation of one plane x (X[3]) with one kernel plane
- * k (K[3]) to the output plane o (O[3]); off[d] = 0 (valid) or K[d] - 1 (full). */
+ * k (K[3]) to the output plane o (O[3]); off[d] = 0 (valid) or K[d] - 1
+ * (full).  Kernel element by kernel element, each adding a scaled stretch
+ * of an input row to an output row (a loop the compiler vectorises);
+ * terms that fall outside x are skipped. */
 static void xcorr_add(double *o, const int64_t O[3], const double *x, const int64_t X[3], const double *k,
                       const int64_t K[3], const int64_t off[3]) {
-  for (int64_t i = 0; i < O[0]; i++) {
-    int64_t alo = off[0] - i > 0 ? off[0] - i : 0, ahi = X[0] - 1 - i + off[0];
-    if (ahi > K[0] - 1) ahi = K[0] - 1;
-    for (int64_t j = 0; j < O[1]; j++) {
-      int64_t blo = off[1] - j > 0 ? off[1] - j : 0, bhi = X[1] - 1 - j + off[1];
-      if (bhi > K[1] - 1) bhi = K[1] - 1;
-      for (int64_t l = 0; l < O[2]; l++) {
-        int64_t clo = off[2] - l > 0 ? off[2] - l : 0, chi = X[2] - 1 - l + off[2];
-        if (chi > K[2] - 1) chi = K[2] - 1;
-        double s = 0;
-        for (int64_t a = alo; a <= ahi; a++)
-          for (int64_t b = blo; b <= bhi; b++) {
-            const double *xr = x + ((i - off[0] + a) * X[1] + (j - off[1] + b)) * X[2] + (l - off[2]);
-            const double *kr = k + (a * K[1] + b) * K[2];
-            for (int64_t c = clo; c <= chi; c++) s += xr[c] * kr[c];
+  for (int64_t i = 0; i < O[0]; i++)
+    for (int64_t a = 0; a < K[0]; a++) {
+      int64_t xi = i - off[0] + a;
+      if (xi < 0 || xi >= X[0]) continue;
+      for (int64_t j = 0; j < O[1]; j++)
+        for (int64_t b = 0; b < K[1]; b++) {
+          int64_t xj = j - off[1] + b;
+          if (xj < 0 || xj >= X[1]) continue;
+          const double *xr = x + (xi * X[1] + xj) * X[2];
+          const double *kr = k + (a * K[1] + b) * K[2];
+          double *orow = o + (i * O[1] + j) * O[2];
+          for (int64_t c = 0; c < K[2]; c++) {
+            /* output l reads input l - off + c, which must lie in [0, X) */
+            int64_t lo = off[2] - c > 0 ? off[2] - c : 0, hi = X[2] - 1 + off[2] - c;
+            if (hi > O[2] - 1) hi = O[2] - 1;
+            const double kv = kr[c];
+            const int64_t shift = c - off[2];
+            for (int64_t l = lo; l <= hi; l++) orow[l] += xr[l + shift] * kv;
           }
-        o[(i * O[1] + j) * O[2] + l] += s;
-      }
+        }
     }
-  }
 }
 
 tocha_status tocha_conv(tocha_tensor *out, const tocha_tensor *x, const tocha_tensor *k, int nd, char mode,
