@@ -43,6 +43,9 @@ typedef enum tocha_dtype {
   TOCHA_DOUBLE,    /* float64 */
   TOCHA_LONG,      /* int64: indices */
   TOCHA_BYTE,      /* uint8: masks, comparison results */
+  TOCHA_INT,       /* int32 (Torch7's IntTensor) */
+  TOCHA_SHORT,     /* int16 (ShortTensor) */
+  TOCHA_CHAR,      /* int8 (CharTensor) */
   TOCHA_NTYPES
 } tocha_dtype;
 
@@ -74,6 +77,10 @@ tocha_status tocha_fail(tocha_status status, int arg, const char *fmt, ...)
 
 const char *tocha_dtype_name(tocha_dtype dtype); /* "Float", "Double", ... */
 size_t tocha_dtype_size(tocha_dtype dtype);
+/* 1 for the integer types (Long, Byte, Int, Short, Char), with the range
+ * they hold in *lo, *hi (Long: -2^63 .. 2^63 - 1, as doubles); 0 for Float
+ * and Double. */
+int tocha_dtype_integer_range(tocha_dtype dtype, double *lo, double *hi);
 
 /* ---- storage --------------------------------------------------------- */
 

@@ -28,7 +28,7 @@ local progress = require "tocha.progress"
 local torch = {}
 
 -- ---- type names --------------------------------------------------------------------
-local TENSOR_TYPES = { "FloatTensor", "DoubleTensor", "LongTensor", "ByteTensor" }
+local TENSOR_TYPES = require("tocha.utils").TENSOR_TYPES
 
 --- "torch.FloatTensor" -> "tocha.FloatTensor"; other names unchanged.
 local function tocha_name(name)

@@ -6,7 +6,8 @@
 #include "binding.h"
 
 static const char *const storage_names[TOCHA_NTYPES] = {
-    "tocha.FloatStorage", "tocha.DoubleStorage", "tocha.LongTensorStorage", "tocha.ByteStorage"};
+    "tocha.FloatStorage", "tocha.DoubleStorage", "tocha.LongTensorStorage", "tocha.ByteStorage",
+    "tocha.IntStorage",   "tocha.ShortStorage",  "tocha.CharStorage"};
 
 typedef struct storage_box {
   tocha_storage *storage;
@@ -117,12 +118,17 @@ static int storage_newindex(lua_State *L) {
     case TOCHA_FLOAT: ((float *)s->data)[i] = (float)v; break;
     case TOCHA_DOUBLE: ((double *)s->data)[i] = v; break;
     case TOCHA_LONG: ((int64_t *)s->data)[i] = luaL_checkinteger(L, 3); break;
-    case TOCHA_BYTE: {
-      lua_Integer b = luaL_checkinteger(L, 3); /* modulo 256, as C converts to unsigned char */
-      ((uint8_t *)s->data)[i] = (uint8_t)((lua_Unsigned)b & 0xffu);
+    default: { /* Byte, Int, Short, Char: modulo 2^bits, as C converts (tl_checkvalue) */
+      double w = tl_checkvalue(L, 3, s->dtype);
+      switch (s->dtype) {
+        case TOCHA_BYTE: ((uint8_t *)s->data)[i] = (uint8_t)w; break;
+        case TOCHA_INT: ((int32_t *)s->data)[i] = (int32_t)w; break;
+        case TOCHA_SHORT: ((int16_t *)s->data)[i] = (int16_t)w; break;
+        case TOCHA_CHAR: ((int8_t *)s->data)[i] = (int8_t)w; break;
+        default: break;
+      }
       break;
     }
-    default: break;
   }
   return 0;
 }

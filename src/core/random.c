@@ -519,6 +519,9 @@ static void run_fill(tocha_rng *g, tocha_tensor *t, fill_params *p) {
           case 1:
             for (int64_t j = 0; j < k; j++) dst[j * st] = src[j];
             break;
+          case 2:
+            for (int64_t j = 0; j < k; j++) memcpy(dst + j * st, src + 2 * j, 2);
+            break;
           case 4:
             for (int64_t j = 0; j < k; j++) memcpy(dst + j * st, src + 4 * j, 4);
             break;
@@ -650,6 +653,9 @@ tocha_status tocha_random_int(tocha_rng *g, tocha_tensor *t, int64_t lo, int64_t
   int64_t min = INT64_MIN, max = INT64_MAX;
   switch (t->dtype) {
     case TOCHA_BYTE: min = 0; max = 255; break;
+    case TOCHA_INT: min = INT32_MIN; max = INT32_MAX; break;
+    case TOCHA_SHORT: min = INT16_MIN; max = INT16_MAX; break;
+    case TOCHA_CHAR: min = INT8_MIN; max = INT8_MAX; break;
     case TOCHA_FLOAT: max = INT64_C(1) << 24; min = -max; break;
     case TOCHA_DOUBLE: max = INT64_C(1) << 53; min = -max; break;
     default: break;
@@ -724,8 +730,9 @@ tocha_status tocha_geometric(tocha_rng *g, tocha_tensor *t, double p_) {
   char s[40];
   tocha_status st = check_dtype(t, 0);
   if (st) return st;
-  if (t->dtype == TOCHA_BYTE)
-    return tocha_fail(TOCHA_ETYPE, 1, "expected a Float, Double or Long tensor, got a Byte tensor");
+  if (t->dtype != TOCHA_FLOAT && t->dtype != TOCHA_DOUBLE && t->dtype != TOCHA_LONG)
+    return tocha_fail(TOCHA_ETYPE, 1, "expected a Float, Double or Long tensor, got a %s tensor",
+                      tocha_dtype_name(t->dtype));
   if (!(p_ > 0 && p_ < 1)) return tocha_fail(TOCHA_EARG, 2, "expected 0 < p < 1, got p=%s", num(s, sizeof s, p_));
   fill_params p;
   memset(&p, 0, sizeof p);
@@ -748,6 +755,9 @@ tocha_status tocha_randperm(tocha_rng *g, tocha_tensor *out, int64_t n, tocha_dt
   int64_t max = INT64_MAX;
   switch (dtype) {
     case TOCHA_BYTE: max = 256; break;
+    case TOCHA_INT: max = INT64_C(1) << 31; break;
+    case TOCHA_SHORT: max = INT64_C(1) << 15; break;
+    case TOCHA_CHAR: max = INT64_C(1) << 7; break;
     case TOCHA_FLOAT: max = INT64_C(1) << 24; break;
     case TOCHA_DOUBLE: max = INT64_C(1) << 53; break;
     default: break;
