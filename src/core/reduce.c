@@ -238,6 +238,15 @@ static inline double m_exp(double v, double c) { return exp(v - c); }
   DEFINE_MAPSUM(T, N, m_pow)                                                   \
   DEFINE_MAPSUM(T, N, m_nonzero)                                               \
   DEFINE_MAPSUM(T, N, m_exp)                                                   \
+  /* A lane's sum along a dimension: in order, as Torch7 adds them, up to  \
+   * PAIRWISE elements (so x:sum(d) equals adding the slices one by one);  \
+   * pairwise beyond, for accuracy. */                                      \
+  static double lane_sum_##N(const T *p, int64_t n, int64_t s) {             \
+    if (n > PAIRWISE) return m_id_##N(p, n, s, 0);                           \
+    double a = 0;                                                            \
+    for (int64_t i = 0; i < n; i++) a += p[i * s];                           \
+    return a;                                                                \
+  }                                                                          \
   static double prod_##N(const T *p, int64_t n, int64_t s) {                   \
     double a = 1;                                                              \
     for (int64_t i = 0; i < n; i++) a *= p[i * s];                             \
@@ -808,9 +817,9 @@ static tocha_status float_dim(tocha_tensor *out, const tocha_tensor *x, int dim,
         const T *lane = xp + j * xst;                                          \
         double v;                                                              \
         if (op == R_SUM) {                                                     \
-          v = m_id_##N(lane, n, w.sd, 0);                                      \
+          v = lane_sum_##N(lane, n, w.sd);                                     \
         } else if (op == R_MEAN) {                                             \
-          v = m_id_##N(lane, n, w.sd, 0) / (double)n;                          \
+          v = lane_sum_##N(lane, n, w.sd) / (double)n;                         \
         } else {                                                               \
           runs_lane(&r, lane, n, w.sd);                                        \
           v = freduce_##N(op, &r, n, param);                                   \
