@@ -529,3 +529,29 @@ describe("eig and symeig", function()
     assert.are.equal(0, tocha.symeig(D(0, 0)):nElement())
   end)
 end)
+
+describe("LAPACK inputs of any layout and size", function()
+  it("accepts expanded (zero-stride) inputs", function()
+    local row = D({ { 2, 1 } })
+    local a = row:expand(2, 2):clone()
+    a[2][1] = 1
+    a[2][2] = 3 -- {{2, 1}, {1, 3}}
+    local b = D({ { 1 } }):expand(2, 3) -- every column is (1, 1)
+    local x = tocha.gesv(b, a)
+    for j = 1, 3 do
+      assert.is_true(math.abs(2 * x[1][j] + x[2][j] - 1) < 1e-15)
+      assert.is_true(math.abs(x[1][j] + 3 * x[2][j] - 1) < 1e-15)
+    end
+  end)
+
+  it("rejects dimensions beyond LAPACK's 32-bit int before allocating", function()
+    local huge = D({ { 1 } }):expand(2 ^ 31, 2) -- a view: no memory
+    assert_error("too large for LAPACK", tocha.gels, D({ { 1 } }):expand(2 ^ 31, 1), huge)
+    assert_error("too large for LAPACK", tocha.geqrf, huge)
+  end)
+
+  it("names NaN in B", function()
+    local b = D({ { 1 }, { 0 / 0 } })
+    assert_error("B contains NaN (at 2,1)", tocha.gesv, b, D({ { 1, 0 }, { 0, 1 } }))
+  end)
+end)
