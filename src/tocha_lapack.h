@@ -3,8 +3,11 @@
  * public C API, included by tocha.h.
  *
  * Names, arguments and results follow Torch7 (doc/maths.md, "Linear
- * Algebra"); every function works on Float and Double matrices (the s and
- * d LAPACK routines).  All tensor arguments must have one element type:
+ * Algebra"); every function works on Float and Double matrices.  Float
+ * matrices are computed in float64 too (LAPACK's d routines on the exact
+ * float values) and the results rounded to float once, which is several
+ * times more accurate than the s routines (Q R - A of a 1024 x 1024 QR:
+ * 2e-6 instead of 1e-5).  All tensor arguments must have one element type:
  * inputs of another or mixed type are TOCHA_ETYPE, and so are result
  * tensors of another type (argument 0).  Results never alias the inputs'
  * memory in a harmful way: every input is copied into a private

@@ -93,19 +93,21 @@ static int l_alias_draw(lua_State *L) {
 /* x:f([gen,] a [, b]) for the distributions with defaults */
 typedef enum { D_EXPONENTIAL, D_CAUCHY, D_LOGNORMAL, D_GEOMETRIC } dist;
 
+/* Fills t from distribution d with the parameters at a, a + 1 (Torch7's defaults). */
+static tocha_status draw(lua_State *L, dist d, tocha_rng *g, tocha_tensor *t, int a) {
+  switch (d) {
+    case D_EXPONENTIAL: return tocha_exponential(g, t, luaL_optnumber(L, a, 1));
+    case D_CAUCHY: return tocha_cauchy(g, t, luaL_optnumber(L, a, 0), luaL_optnumber(L, a + 1, 1));
+    case D_LOGNORMAL: return tocha_log_normal(g, t, luaL_optnumber(L, a, 1), luaL_optnumber(L, a + 1, 2));
+    default: return tocha_geometric(g, t, luaL_checknumber(L, a));
+  }
+}
+
 static int fill(lua_State *L, dist d) {
   tocha_tensor *t = tl_checktensor(L, 1);
   int skip;
   tocha_rng *g = tl_optgenerator(L, 2, &skip);
-  int a = 2 + skip;
-  tocha_status st;
-  switch (d) {
-    case D_EXPONENTIAL: st = tocha_exponential(g, t, luaL_optnumber(L, a, 1)); break;
-    case D_CAUCHY: st = tocha_cauchy(g, t, luaL_optnumber(L, a, 0), luaL_optnumber(L, a + 1, 1)); break;
-    case D_LOGNORMAL: st = tocha_log_normal(g, t, luaL_optnumber(L, a, 1), luaL_optnumber(L, a + 1, 2)); break;
-    default: st = tocha_geometric(g, t, luaL_checknumber(L, a)); break;
-  }
-  tl_check(L, st, skip);
+  tl_check(L, draw(L, d, g, t, 2 + skip), skip);
   lua_settop(L, 1);
   return 1;
 }
@@ -123,14 +125,7 @@ static int scalar(lua_State *L, dist d) {
   t.ndim = 1;
   t.size[0] = 1;
   t.stride[0] = 1;
-  tocha_status st;
-  switch (d) {
-    case D_EXPONENTIAL: st = tocha_exponential(g, &t, luaL_optnumber(L, a, 1)); break;
-    case D_CAUCHY: st = tocha_cauchy(g, &t, luaL_optnumber(L, a, 0), luaL_optnumber(L, a + 1, 1)); break;
-    case D_LOGNORMAL: st = tocha_log_normal(g, &t, luaL_optnumber(L, a, 1), luaL_optnumber(L, a + 1, 2)); break;
-    default: st = tocha_geometric(g, &t, luaL_checknumber(L, a)); break;
-  }
-  tl_check(L, st, skip - 1);
+  tl_check(L, draw(L, d, g, &t, a), skip - 1);
   if (d == D_GEOMETRIC)
     lua_pushinteger(L, (lua_Integer)v);
   else
