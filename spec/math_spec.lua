@@ -719,7 +719,7 @@ describe("operators", function()
     assert.are.same({ 0, -1, 1 }, (l / 2):totable())
     assert.are.same({ -1, 2, -3 }, (-l):totable())
     assert_error("operator '*': the value must be an integer for a Long tensor, got 0.5", function() return l * 0.5 end)
-    assert_error("operator '-': neg is not defined for Byte tensors (Float, Double or Long expected)",
+    assert_error("operator '-': neg is not defined for Byte tensors (Float, Double, Long, Int, Short or Char expected)",
       function() return -tocha.ByteTensor({ 1 }) end)
   end)
 end)

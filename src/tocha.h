@@ -47,6 +47,9 @@ typedef enum tocha_dtype {
   TOCHA_DOUBLE,    /* float64 */
   TOCHA_LONG,      /* int64: indices */
   TOCHA_BYTE,      /* uint8: masks, comparison results */
+  TOCHA_INT,       /* int32 (Torch7's IntTensor) */
+  TOCHA_SHORT,     /* int16 (ShortTensor) */
+  TOCHA_CHAR,      /* int8 (CharTensor) */
   TOCHA_NTYPES
 } tocha_dtype;
 
@@ -78,6 +81,10 @@ tocha_status tocha_fail(tocha_status status, int arg, const char *fmt, ...)
 
 const char *tocha_dtype_name(tocha_dtype dtype); /* "Float", "Double", ... */
 size_t tocha_dtype_size(tocha_dtype dtype);
+/* 1 for the integer types (Long, Byte, Int, Short, Char), with the range
+ * they hold in *lo, *hi (Long: -2^63 .. 2^63 - 1, as doubles); 0 for Float
+ * and Double. */
+int tocha_dtype_integer_range(tocha_dtype dtype, double *lo, double *hi);
 
 /* ---- storage --------------------------------------------------------- */
 
@@ -210,4 +217,6 @@ tocha_status tocha_replace_file(const char *path, const void *const *parts, cons
 #include "tocha_idx.h"    /* IDX files (MNIST), plain or gzip */
 #include "tocha_png.h"    /* PNG files, drawing on ByteTensor canvases */
 #include "tocha_tensorlib.h" /* sort, order statistics, diag/tril/triu, histograms, bit ops */
+#include "tocha_lapack.h"  /* LAPACK: gesv, gels, potrf, qr, svd, eig, ... */
+#include "tocha_conv.h"    /* conv2, xcorr2, conv3, xcorr3 */
 #endif /* TOCHA_H */

@@ -129,6 +129,22 @@ tocha_status tocha_bernoulli(tocha_rng *g, tocha_tensor *t, double p);
  * modulo bias); lo <= hi, and both representable exactly: Byte 0..255,
  * Float -2^24..2^24, Double -2^53..2^53, Long any int64. */
 tocha_status tocha_random_int(tocha_rng *g, tocha_tensor *t, int64_t lo, int64_t hi);
+/* More distributions, each element from one 64-bit draw u = u53 in [0, 1)
+ * (2 elements per block, as the Double uniform fill; offset advances by
+ * ceil(n/2)), computed in double and rounded to t's type:
+ *   exponential  -log(1 - u) / lambda                 lambda > 0 (Float, Double)
+ *   cauchy       median + sigma tan(pi (u - 1/2))      sigma > 0 (Float, Double)
+ *   geometric    floor(log(1 - u) / log p) + 1, 0 < p < 1 (Float, Double, Long):
+ *                Torch7's convention, P(k) = (1 - p) p^(k-1), k = 1, 2, ...
+ *                (capped at 2^24 / 2^53 / 2^62 for Float / Double / Long)
+ * and the log-normal fill is exp of the normal fill (same draws):
+ *   log_normal   exp(mean + stdv z)                    stdv > 0 (Float, Double)
+ * Parameters must be finite (EARG at their position). */
+tocha_status tocha_exponential(tocha_rng *g, tocha_tensor *t, double lambda);
+tocha_status tocha_cauchy(tocha_rng *g, tocha_tensor *t, double median, double sigma);
+tocha_status tocha_geometric(tocha_rng *g, tocha_tensor *t, double p);
+tocha_status tocha_log_normal(tocha_rng *g, tocha_tensor *t, double mean, double stdv);
+
 /* out = a 1-D tensor of type dtype holding a random permutation of 0..n-1
  * (n == 0: an empty tensor).  n >= 0 (EARG 1), dtype must hold n-1 exactly:
  * Byte n <= 256, Float n <= 2^24, Double n <= 2^53 (EARG 1); an unknown
@@ -136,6 +152,32 @@ tocha_status tocha_random_int(tocha_rng *g, tocha_tensor *t, int64_t lo, int64_t
  * is resized (tocha_tensor_resize): a view of n elements keeps its geometry
  * and receives the permutation in its own elements. */
 tocha_status tocha_randperm(tocha_rng *g, tocha_tensor *out, int64_t n, tocha_dtype dtype);
+
+/* ---- sampling categories (src/core/sampling.c) ---------------------------
+ * Categories are 0-BASED here (the Lua binding adds 1).  Probabilities are
+ * Float or Double, finite and >= 0, not necessarily normalised (each row is
+ * divided by its sum, which must be > 0).  Draw j (j = 0, 1, ...) uses the
+ * block o + j (o = g->offset at entry) and the offset advances by the
+ * number of draws. */
+
+/* prob: K categories (1-D) or R rows of K (2-D) -> out (Long): n draws per
+ * row, shape n or R x n.  With `replacement` each draw is independent
+ * (u53 of lanes 0, 1 against the row's cumulative sums); without it a
+ * category is drawn at most once per row (it is then removed and the rest
+ * renormalised), so n must not exceed the row's categories of non-zero
+ * probability.  Positions: prob 1, n 2. */
+tocha_status tocha_multinomial(tocha_rng *g, tocha_tensor *out, const tocha_tensor *prob, int64_t n,
+                               int replacement);
+/* Walker's alias tables for probs (1-D, K): q (probs' type, K) the
+ * probability of keeping a bin, J (Long, K) its alias (0-based; J[i] = i
+ * where q[i] = 1).  Position: probs 1. */
+tocha_status tocha_multinomial_alias_setup(tocha_tensor *J, tocha_tensor *q, const tocha_tensor *probs);
+/* Fills out (Long, any shape, logical order) with draws from the tables:
+ * element i takes bin b = floor(u53(lanes 0, 1) * K) of block o + i and
+ * keeps it when u53(lanes 2, 3) < q[b], else takes J[b].
+ * Positions: J 1, q 2. */
+tocha_status tocha_multinomial_alias_draw(tocha_rng *g, tocha_tensor *out, const tocha_tensor *J,
+                                          const tocha_tensor *q);
 
 #ifdef __cplusplus
 }

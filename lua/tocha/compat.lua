@@ -28,7 +28,7 @@ local progress = require "tocha.progress"
 local torch = {}
 
 -- ---- type names --------------------------------------------------------------------
-local TENSOR_TYPES = { "FloatTensor", "DoubleTensor", "LongTensor", "ByteTensor" }
+local TENSOR_TYPES = require("tocha.utils").TENSOR_TYPES
 
 --- "torch.FloatTensor" -> "tocha.FloatTensor"; other names unchanged.
 local function tocha_name(name)
@@ -230,8 +230,45 @@ function torch.repeatTensor(res, x, ...)
   return res:repeatTensor(x, ...)
 end
 
---- Memory accounting hooks of Torch7: nothing to do in tocha.
-function torch.setheaptracking() end
+--- Torch7's random state is a tensor (scripts clone it and compare it with
+-- :ne()); tocha's is {seed, offset}.  Under compat the state is a
+-- LongTensor of the four 32-bit halves of seed and offset (exact in any
+-- number type); torch.setRNGState takes it or tocha's table.
+local function state_tensor(s)
+  local t = tocha.LongTensor(4)
+  t[1], t[2] = s[1] & 0xffffffff, (s[1] >> 32) & 0xffffffff
+  t[3], t[4] = s[2] & 0xffffffff, (s[2] >> 32) & 0xffffffff
+  return t
+end
+
+function torch.getRNGState(gen)
+  if gen ~= nil then return state_tensor(tocha.getRNGState(gen)) end
+  return state_tensor(tocha.getRNGState())
+end
+
+function torch.setRNGState(gen, state)
+  if state == nil then gen, state = nil, gen end
+  if tocha.isTensor(state) then
+    if state:nElement() ~= 4 then
+      error("bad argument to 'setRNGState' (expected a state from torch.getRNGState)", 2)
+    end
+    local h = state:totable()
+    local function int(x)
+      local i = math.tointeger(x)
+      if not i or i < 0 or i > 0xffffffff then error("bad argument to 'setRNGState' (corrupt state)", 3) end
+      return i
+    end
+    state = { int(h[1]) | (int(h[2]) << 32), int(h[3]) | (int(h[4]) << 32) }
+  end
+  if gen ~= nil then return tocha.setRNGState(gen, state) end
+  return tocha.setRNGState(state)
+end
+
+--- Memory accounting hooks of Torch7: nothing to do in tocha (Lua's
+-- collector sees tocha's memory already); the flag is kept as Torch7 keeps it.
+function torch.setheaptracking(on)
+  torch._heaptracking = on and true or false
+end
 
 -- torch.save / torch.load and friends: tocha's serialisation, looked up
 -- when called.

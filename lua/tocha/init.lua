@@ -18,9 +18,7 @@ local utils = require "tocha.utils"
 require "tocha.tensor"
 require "tocha.tensorlib"
 
-local tensor_types = { "FloatTensor", "DoubleTensor", "LongTensor", "ByteTensor" }
-
-for _, name in ipairs(tensor_types) do
+for _, name in ipairs(utils.TENSOR_TYPES) do
   local metatable = getmetatable(tocha[name]())
   metatable.__tostring = printing.tensor_tostring
 end

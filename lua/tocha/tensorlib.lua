@@ -4,6 +4,7 @@
 -- (sort, topk, diag, histc, bit operations, map, ...) are C, in
 -- src/binding/lua_tensorlib.c.
 local tocha = require "tocha.core"
+local utils = require "tocha.utils"
 
 local methods = tocha._methods
 
@@ -214,7 +215,7 @@ end
 -- torch.Tensor.isTensor(x), torch.FloatTensor.fill(x, 1), torch.FloatTensor.new(...):
 -- the class objects answer for the methods (and `new` is the constructor).
 methods.isTensor = tocha.isTensor
-for _, name in ipairs({ "FloatTensor", "DoubleTensor", "LongTensor", "ByteTensor" }) do
+for _, name in ipairs(utils.TENSOR_TYPES) do
   local cls = tocha[name]
   getmetatable(cls).__index = function(_, key)
     if key == "new" then return cls end
@@ -227,7 +228,7 @@ end
 -- torch.getmetatable("torch.FloatTensor").real, or
 -- torch.getmetatable(x:type()).myMethod = function(self) ... end.  Keys
 -- that are not metamethods ("__...") go to the methods every type shares.
-for _, name in ipairs({ "FloatTensor", "DoubleTensor", "LongTensor", "ByteTensor" }) do
+for _, name in ipairs(utils.TENSOR_TYPES) do
   local mt = getmetatable(tocha[name]())
   setmetatable(mt, {
     __index = methods,

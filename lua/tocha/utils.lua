@@ -18,6 +18,10 @@ local tocha = require "tocha.core" -- the same table as require "tocha" (init.lu
 
 local utils = {}
 
+--- The tensor classes (tocha.FloatTensor, ...), in the core's element-type order.
+utils.TENSOR_TYPES = { "FloatTensor", "DoubleTensor", "LongTensor", "ByteTensor", "IntTensor", "ShortTensor",
+  "CharTensor" }
+
 --- v as a Lua integer when it is an integer or a float with an integral value
 --- (as Lua 5.4's luaL_checkinteger takes numbers), else nil. Strings are not numbers here.
 function utils.integer(v)

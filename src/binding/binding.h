@@ -78,6 +78,9 @@ void tl_open_t7(lua_State *L, int module, int methods);
 void tl_open_tensorlib(lua_State *L, int module, int methods);
 void tl_open_spatial(lua_State *L, int module, int methods);
 void tl_open_clock(lua_State *L, int module, int methods);
+void tl_open_lapack(lua_State *L, int module, int methods);
+void tl_open_conv(lua_State *L, int module, int methods);
+void tl_open_sampling(lua_State *L, int module, int methods);
 
 /* Registers `funcs` into the method table (when methods != 0) and the
  * module table (when module != 0). */

@@ -6,7 +6,8 @@
 #include "binding.h"
 
 static const char *const storage_names[TOCHA_NTYPES] = {
-    "tocha.FloatStorage", "tocha.DoubleStorage", "tocha.LongTensorStorage", "tocha.ByteStorage"};
+    "tocha.FloatStorage", "tocha.DoubleStorage", "tocha.LongTensorStorage", "tocha.ByteStorage",
+    "tocha.IntStorage",   "tocha.ShortStorage",  "tocha.CharStorage"};
 
 typedef struct storage_box {
   tocha_storage *storage;
@@ -57,15 +58,25 @@ static int64_t storage_index(lua_State *L, tocha_storage *s, int arg) {
 /* Stores the number at stack index `value` as element i of s: integers only
  * for Long and Byte storages (a Byte stores it modulo 256, as C converts to
  * unsigned char).  Returns 0 when the value is not such a number. */
+static int integral_type(tocha_dtype dtype) { return dtype != TOCHA_FLOAT && dtype != TOCHA_DOUBLE; }
+
+/* Stores the number at `value` into element i of s; 0 when it is not a
+ * number (or, for the integer types, not an integer).  Integers wrap modulo
+ * 2^bits in the narrow types, as C converts (and Torch7 stored them). */
 static int storage_store(lua_State *L, tocha_storage *s, int64_t i, int value) {
   int ok;
-  if (s->dtype == TOCHA_LONG || s->dtype == TOCHA_BYTE) {
+  if (integral_type(s->dtype)) {
     lua_Integer b = lua_type(L, value) == LUA_TNUMBER ? lua_tointegerx(L, value, &ok) : (ok = 0);
     if (!ok) return 0;
-    if (s->dtype == TOCHA_LONG)
-      ((int64_t *)s->data)[i] = b;
-    else
-      ((uint8_t *)s->data)[i] = (uint8_t)((lua_Unsigned)b & 0xffu);
+    lua_Unsigned u = (lua_Unsigned)b;
+    switch (s->dtype) {
+      case TOCHA_LONG: ((int64_t *)s->data)[i] = b; break;
+      case TOCHA_BYTE: ((uint8_t *)s->data)[i] = (uint8_t)(u & 0xffu); break;
+      case TOCHA_INT: ((int32_t *)s->data)[i] = (int32_t)(uint32_t)(u & 0xffffffffu); break;
+      case TOCHA_SHORT: ((int16_t *)s->data)[i] = (int16_t)(uint16_t)(u & 0xffffu); break;
+      case TOCHA_CHAR: ((int8_t *)s->data)[i] = (int8_t)(uint8_t)(u & 0xffu); break;
+      default: return 0;
+    }
     return 1;
   }
   lua_Number v = lua_type(L, value) == LUA_TNUMBER ? lua_tonumberx(L, value, &ok) : (ok = 0);
@@ -81,8 +92,7 @@ static int storage_newindex(lua_State *L) {
   tocha_storage *s = check_storage(L, 1);
   int64_t i = storage_index(L, s, 2);
   if (!storage_store(L, s, i, 3))
-    luaL_argerror(L, 3, lua_pushfstring(L, "%s expected, got %s",
-                                        s->dtype == TOCHA_LONG || s->dtype == TOCHA_BYTE ? "integer" : "number",
+    luaL_argerror(L, 3, lua_pushfstring(L, "%s expected, got %s", integral_type(s->dtype) ? "integer" : "number",
                                         luaL_typename(L, 3)));
   return 0;
 }
@@ -111,7 +121,7 @@ static int storage_call(lua_State *L) {
       lua_geti(L, 2, i + 1);
       if (!storage_store(L, box->storage, i, lua_gettop(L)))
         luaL_argerror(L, 1, lua_pushfstring(L, "entry %I must be %s, got %s", (lua_Integer)i + 1,
-                                            dtype == TOCHA_LONG || dtype == TOCHA_BYTE ? "an integer" : "a number",
+                                            integral_type(dtype) ? "an integer" : "a number",
                                             luaL_tolstring(L, -1, NULL)));
       lua_pop(L, 1);
     }

@@ -64,7 +64,23 @@ static void table_fill(lua_State *L, int arg, const tocha_tensor *t, int d, int6
           ((uint8_t *)t->storage->data)[*pos] = (uint8_t)iv;
           break;
         }
-        default: break;
+        default: { /* Int, Short, Char: integers of the type's range */
+          int isint;
+          lua_Integer iv = lua_tointegerx(L, -1, &isint);
+          double lo = 0, hi = 0;
+          tocha_dtype_integer_range(t->dtype, &lo, &hi);
+          if (!isint || (double)iv < lo || (double)iv > hi)
+            luaL_argerror(L, arg, lua_pushfstring(L, "expected integers %d..%d for a %s, got %s", (int)lo, (int)hi,
+                                                  tl_type_names[t->dtype], lua_tostring(L, -1)));
+          int64_t idx[1] = {0};
+          tocha_tensor one = *t;
+          one.ndim = 1;
+          one.offset = *pos;
+          one.size[0] = 1;
+          one.stride[0] = 1;
+          tocha_tensor_put(&one, idx, (double)iv);
+          break;
+        }
       }
       (*pos)++;
     }
@@ -544,6 +560,9 @@ static int l_float(lua_State *L) { return convert(L, tl_checktensor(L, 1), TOCHA
 static int l_double(lua_State *L) { return convert(L, tl_checktensor(L, 1), TOCHA_DOUBLE); }
 static int l_long(lua_State *L) { return convert(L, tl_checktensor(L, 1), TOCHA_LONG); }
 static int l_byte(lua_State *L) { return convert(L, tl_checktensor(L, 1), TOCHA_BYTE); }
+static int l_int(lua_State *L) { return convert(L, tl_checktensor(L, 1), TOCHA_INT); }
+static int l_short(lua_State *L) { return convert(L, tl_checktensor(L, 1), TOCHA_SHORT); }
+static int l_char(lua_State *L) { return convert(L, tl_checktensor(L, 1), TOCHA_CHAR); }
 
 static int l_istensor(lua_State *L) {
   lua_pushboolean(L, tl_totensor(L, 1) != NULL);
@@ -719,6 +738,9 @@ static void store_element(lua_State *L, tocha_tensor *t, int64_t off, int value)
     case TOCHA_DOUBLE: ((double *)data)[off] = v; break;
     case TOCHA_LONG: ((int64_t *)data)[off] = lua_isinteger(L, value) ? lua_tointeger(L, value) : (int64_t)v; break;
     case TOCHA_BYTE: ((uint8_t *)data)[off] = (uint8_t)v; break;
+    case TOCHA_INT: ((int32_t *)data)[off] = (int32_t)v; break;
+    case TOCHA_SHORT: ((int16_t *)data)[off] = (int16_t)v; break;
+    case TOCHA_CHAR: ((int8_t *)data)[off] = (int8_t)v; break;
     default: break;
   }
 }
@@ -823,6 +845,8 @@ static const luaL_Reg tensor_methods[] = {
     {"totable", l_totable},    {"type", l_tensortype},
     {"float", l_float},        {"double", l_double},
     {"long", l_long},          {"byte", l_byte},
+    {"int", l_int},            {"short", l_short},
+    {"char", l_char},
     {"zeros", l_zeros},        {"ones", l_ones},
     {NULL, NULL}};
 

@@ -311,6 +311,9 @@ static void store_value(lua_State *L, tocha_tensor *t, int64_t off, int value) {
     case TOCHA_DOUBLE: ((double *)data)[off] = v; break;
     case TOCHA_LONG: ((int64_t *)data)[off] = (int64_t)v; break;
     case TOCHA_BYTE: ((uint8_t *)data)[off] = (uint8_t)v; break;
+    case TOCHA_INT: ((int32_t *)data)[off] = (int32_t)v; break;
+    case TOCHA_SHORT: ((int16_t *)data)[off] = (int16_t)v; break;
+    case TOCHA_CHAR: ((int8_t *)data)[off] = (int8_t)v; break;
     default: break;
   }
 }

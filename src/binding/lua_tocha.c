@@ -5,7 +5,8 @@
 #include "binding.h"
 
 const char *const tl_type_names[TOCHA_NTYPES] = {
-    "tocha.FloatTensor", "tocha.DoubleTensor", "tocha.LongTensor", "tocha.ByteTensor"};
+    "tocha.FloatTensor", "tocha.DoubleTensor", "tocha.LongTensor", "tocha.ByteTensor",
+    "tocha.IntTensor",   "tocha.ShortTensor",  "tocha.CharTensor"};
 
 static const char *const default_dtype_key = "tocha.default_dtype";
 
@@ -148,23 +149,32 @@ void tl_pushelement(lua_State *L, const tocha_tensor *t, int64_t off) {
     case TOCHA_DOUBLE: lua_pushnumber(L, ((const double *)data)[off]); break;
     case TOCHA_LONG: lua_pushinteger(L, ((const int64_t *)data)[off]); break;
     case TOCHA_BYTE: lua_pushinteger(L, ((const uint8_t *)data)[off]); break;
+    case TOCHA_INT: lua_pushinteger(L, ((const int32_t *)data)[off]); break;
+    case TOCHA_SHORT: lua_pushinteger(L, ((const int16_t *)data)[off]); break;
+    case TOCHA_CHAR: lua_pushinteger(L, ((const int8_t *)data)[off]); break;
     default: lua_pushnil(L);
   }
 }
 
-/* A number for storing into a tensor of `dtype` (integers for Long/Byte).
- * A ByteTensor stores an integer modulo 256, as C's conversion to unsigned
- * char does (Torch7: b[i] = 200 + 100 stores 44). */
+/* A number for storing into a tensor of `dtype` (integers for the integer
+ * types).  Byte, Int, Short and Char tensors store an integer modulo 2^bits
+ * (two's complement), as C's conversion does in Torch7 (b[i] = 200 + 100
+ * stores 44 in a ByteTensor, c[i] = 200 stores -56 in a CharTensor). */
 double tl_checkvalue(lua_State *L, int arg, tocha_dtype dtype) {
   lua_Number v = luaL_checknumber(L, arg);
-  if (dtype == TOCHA_LONG || dtype == TOCHA_BYTE) {
+  if (tocha_dtype_integer_range(dtype, NULL, NULL)) {
     int isint;
     lua_Integer iv = lua_tointegerx(L, arg, &isint);
     if (!isint)
       luaL_argerror(L, arg, lua_pushfstring(L, "expected an integer for a %s, got %s", tl_type_names[dtype],
                                             luaL_tolstring(L, arg, NULL)));
-    if (dtype == TOCHA_BYTE) return (double)(uint8_t)((lua_Unsigned)iv & 0xffu);
-    return (double)iv;
+    switch (dtype) {
+      case TOCHA_BYTE: return (double)(uint8_t)((lua_Unsigned)iv & 0xffu);
+      case TOCHA_INT: return (double)(int32_t)(uint32_t)(lua_Unsigned)iv;
+      case TOCHA_SHORT: return (double)(int16_t)(uint16_t)(lua_Unsigned)iv;
+      case TOCHA_CHAR: return (double)(int8_t)(uint8_t)(lua_Unsigned)iv;
+      default: return (double)iv;
+    }
   }
   return v;
 }
@@ -244,6 +254,9 @@ int luaopen_tocha_core(lua_State *L) {
   tl_open_tensorlib(L, module, methods);
   tl_open_spatial(L, module, methods);
   tl_open_clock(L, module, methods);
+  tl_open_lapack(L, module, methods);
+  tl_open_conv(L, module, methods);
+  tl_open_sampling(L, module, methods);
 
   lua_pushvalue(L, methods);
   lua_setfield(L, module, "_methods");

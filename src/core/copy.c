@@ -117,7 +117,7 @@ static void fill_range(void *arg, int64_t lo, int64_t hi) {
 }
 
 tocha_status tocha_fill(tocha_tensor *t, double value) {
-  if (isnan(value) && (t->dtype == TOCHA_LONG || t->dtype == TOCHA_BYTE))
+  if (isnan(value) && tocha_dtype_integer_range(t->dtype, NULL, NULL))
     return tocha_fail(TOCHA_EARG, 2, "cannot fill a %s tensor with nan", tocha_dtype_name(t->dtype));
   if ((t->dtype == TOCHA_FLOAT || t->dtype == TOCHA_DOUBLE) && tocha_tensor_is_contiguous(t)) {
     fill_job job = {tocha_tensor_data(t), value, t->dtype};

@@ -24,6 +24,9 @@ const char *tocha_dtype_name(tocha_dtype dtype) {
     case TOCHA_DOUBLE: return "Double";
     case TOCHA_LONG: return "Long";
     case TOCHA_BYTE: return "Byte";
+    case TOCHA_INT: return "Int";
+    case TOCHA_SHORT: return "Short";
+    case TOCHA_CHAR: return "Char";
     default: return "?";
   }
 }
@@ -34,6 +37,24 @@ size_t tocha_dtype_size(tocha_dtype dtype) {
     case TOCHA_DOUBLE: return sizeof(double);
     case TOCHA_LONG: return sizeof(int64_t);
     case TOCHA_BYTE: return sizeof(uint8_t);
+    case TOCHA_INT: return sizeof(int32_t);
+    case TOCHA_SHORT: return sizeof(int16_t);
+    case TOCHA_CHAR: return sizeof(int8_t);
     default: return 0;
   }
+}
+
+int tocha_dtype_integer_range(tocha_dtype dtype, double *lo, double *hi) {
+  double l, h;
+  switch (dtype) {
+    case TOCHA_LONG: l = -9223372036854775808.0; h = 9223372036854775807.0; break;
+    case TOCHA_BYTE: l = 0; h = 255; break;
+    case TOCHA_INT: l = -2147483648.0; h = 2147483647.0; break;
+    case TOCHA_SHORT: l = -32768; h = 32767; break;
+    case TOCHA_CHAR: l = -128; h = 127; break;
+    default: return 0;
+  }
+  if (lo) *lo = l;
+  if (hi) *hi = h;
+  return 1;
 }

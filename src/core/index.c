@@ -40,14 +40,16 @@ static tocha_status check_out_type(const tocha_tensor *out, tocha_dtype dtype) {
   return TOCHA_OK;
 }
 
-/* Long and Byte tensors hold only integers of their range. */
+/* Integer tensors hold only integers of their range. */
 static tocha_status check_value(tocha_dtype dtype, double value, int arg) {
+  double lo, hi;
   if (dtype == TOCHA_LONG) {
     if (!(value == floor(value) && value >= -9223372036854775808.0 && value < 9223372036854775808.0))
       return tocha_fail(TOCHA_EARG, arg, "value %g cannot be stored in a Long tensor", value);
-  } else if (dtype == TOCHA_BYTE) {
-    if (!(value == floor(value) && value >= 0 && value <= 255))
-      return tocha_fail(TOCHA_EARG, arg, "value %g cannot be stored in a Byte tensor (0..255)", value);
+  } else if (tocha_dtype_integer_range(dtype, &lo, &hi)) {
+    if (!(value == floor(value) && value >= lo && value <= hi))
+      return tocha_fail(TOCHA_EARG, arg, "value %g cannot be stored in a %s tensor (%.0f..%.0f)", value,
+                        tocha_dtype_name(dtype), lo, hi);
   }
   return TOCHA_OK;
 }

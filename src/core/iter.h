@@ -156,6 +156,9 @@ static inline int tocha_iter_next(tocha_iter *it) {
     case TOCHA_DOUBLE: MACRO(double, TOCHA_DOUBLE); break;                     \
     case TOCHA_LONG: MACRO(int64_t, TOCHA_LONG); break;                        \
     case TOCHA_BYTE: MACRO(uint8_t, TOCHA_BYTE); break;                        \
+    case TOCHA_INT: MACRO(int32_t, TOCHA_INT); break;                          \
+    case TOCHA_SHORT: MACRO(int16_t, TOCHA_SHORT); break;                      \
+    case TOCHA_CHAR: MACRO(int8_t, TOCHA_CHAR); break;                         \
     default: break;                                                            \
   }
 
@@ -166,6 +169,9 @@ static inline int tocha_iter_next(tocha_iter *it) {
     case TOCHA_DOUBLE: MACRO(double, TOCHA_DOUBLE); break;                     \
     case TOCHA_LONG: MACRO(int64_t, TOCHA_LONG); break;                        \
     case TOCHA_BYTE: MACRO(uint8_t, TOCHA_BYTE); break;                        \
+    case TOCHA_INT: MACRO(int32_t, TOCHA_INT); break;                          \
+    case TOCHA_SHORT: MACRO(int16_t, TOCHA_SHORT); break;                      \
+    case TOCHA_CHAR: MACRO(int8_t, TOCHA_CHAR); break;                         \
     default: break;                                                            \
   }
 

@@ -42,6 +42,9 @@ static double get_at(const tocha_tensor *t, int64_t off) {
     case TOCHA_DOUBLE: return ((const double *)d)[off];
     case TOCHA_LONG: return (double)((const int64_t *)d)[off];
     case TOCHA_BYTE: return ((const uint8_t *)d)[off];
+    case TOCHA_INT: return ((const int32_t *)d)[off];
+    case TOCHA_SHORT: return ((const int16_t *)d)[off];
+    case TOCHA_CHAR: return ((const int8_t *)d)[off];
     default: return 0;
   }
 }
@@ -131,8 +134,8 @@ tocha_status tocha_trace(tocha_number *result, const tocha_tensor *x) {
     int64_t off = v.offset + i * v.stride[0];
     if (x->dtype == TOCHA_LONG)
       result->integer = (int64_t)((uint64_t)result->integer + (uint64_t)((const int64_t *)x->storage->data)[off]);
-    else if (x->dtype == TOCHA_BYTE)
-      result->integer += ((const uint8_t *)x->storage->data)[off];
+    else if (!is_float(x->dtype)) /* Byte, Int, Short, Char: exact in int64 */
+      result->integer += (int64_t)get_at(x, off);
     else
       result->number += get_at(x, off);
   }
@@ -187,6 +190,9 @@ tocha_status tocha_cross(tocha_tensor *out, const tocha_tensor *a, const tocha_t
     case TOCHA_FLOAT: CROSS(float, float) break;
     case TOCHA_DOUBLE: CROSS(double, double) break;
     case TOCHA_LONG: CROSS(int64_t, uint64_t) break; /* wrapping, no signed overflow */
+    case TOCHA_INT: CROSS(int32_t, uint64_t) break; /* cut to the type: wraps as C does */
+    case TOCHA_SHORT: CROSS(int16_t, uint64_t) break;
+    case TOCHA_CHAR: CROSS(int8_t, uint64_t) break;
     default: break;
   }
 #undef CROSS
@@ -388,12 +394,14 @@ static tocha_status bit_check(const tocha_tensor *a, tocha_bit_op op) {
   tocha_status st = check_type(a, 1, bit_names[op]);
   if (st) return st;
   if (is_float(a->dtype) && !is_shift(op))
-    return tocha_fail(TOCHA_ETYPE, 1, "%s is only defined for integer tensors (Long, Byte), got %s", bit_names[op],
+    return tocha_fail(TOCHA_ETYPE, 1, "%s is only defined for integer tensors (Long, Byte, Int, Short, Char), got %s", bit_names[op],
                       tocha_dtype_name(a->dtype));
   return TOCHA_OK;
 }
 
-static int shift_limit(tocha_dtype t) { return t == TOCHA_BYTE ? 7 : 63; }
+static int shift_limit(tocha_dtype t) {
+  return t == TOCHA_BYTE || t == TOCHA_CHAR ? 7 : t == TOCHA_SHORT ? 15 : t == TOCHA_INT ? 31 : 63;
+}
 
 static inline int64_t rshift_long(int64_t v, int s) { return v < 0 ? ~(int64_t)(~(uint64_t)v >> s) : (int64_t)((uint64_t)v >> s); }
 
@@ -405,6 +413,8 @@ static inline int64_t rshift_long(int64_t v, int s) { return v < 0 ? ~(int64_t)(
   (uint8_t)((op) == TOCHA_BIT_AND ? ((x) & (s)) : (op) == TOCHA_BIT_OR ? ((x) | (s)) \
    : (op) == TOCHA_BIT_XOR ? ((x) ^ (s))                                             \
    : (op) == TOCHA_BIT_LSHIFT ? ((unsigned)(x) << (s)) : ((unsigned)(x) >> (s)))
+/* Int, Short, Char: on the int64 value, cut back to the type (two's complement) */
+#define BIT_SINT(ct, uct, op, x, s) ((ct)(uct)(uint64_t)BIT_LONG(op, (int64_t)(x), (s)))
 #define BIT_FLOAT(T, op, x, s) ((op) == TOCHA_BIT_LSHIFT ? (T)((x) * ldexp(1.0, (int)(s))) : (T)((x) / ldexp(1.0, (int)(s))))
 
 tocha_status tocha_bit_scalar(tocha_tensor *out, const tocha_tensor *a, int64_t value, tocha_bit_op op) {
@@ -414,9 +424,11 @@ tocha_status tocha_bit_scalar(tocha_tensor *out, const tocha_tensor *a, int64_t 
   if (is_shift(op) && (value < 0 || value > shift_limit(a->dtype)))
     return tocha_fail(TOCHA_EARG, 2, "%s: shift count must be 0..%d for a %s tensor, got %lld", bit_names[op],
                       shift_limit(a->dtype), tocha_dtype_name(a->dtype), (long long)value);
-  if (!is_shift(op) && a->dtype == TOCHA_BYTE && (value < 0 || value > 255))
-    return tocha_fail(TOCHA_EARG, 2, "%s: value must be 0..255 for a Byte tensor, got %lld", bit_names[op],
-                      (long long)value);
+  double lo, hi;
+  if (!is_shift(op) && a->dtype != TOCHA_LONG && tocha_dtype_integer_range(a->dtype, &lo, &hi) &&
+      ((double)value < lo || (double)value > hi))
+    return tocha_fail(TOCHA_EARG, 2, "%s: value must be %.0f..%.0f for a %s tensor, got %lld", bit_names[op], lo, hi,
+                      tocha_dtype_name(a->dtype), (long long)value);
   if (a->ndim == 0) return tocha_tensor_resize(out, 0, NULL);
   tocha_result r;
   st = begin1(&r, out, a->ndim, a->size, a);
@@ -426,6 +438,9 @@ tocha_status tocha_bit_scalar(tocha_tensor *out, const tocha_tensor *a, int64_t 
   switch (a->dtype) {
     case TOCHA_LONG: TOCHA_ITER_LOOP2(&it, int64_t, o, const int64_t, x, *o = BIT_LONG(op, *x, value);) break;
     case TOCHA_BYTE: TOCHA_ITER_LOOP2(&it, uint8_t, o, const uint8_t, x, *o = BIT_BYTE(op, *x, (unsigned)value);) break;
+    case TOCHA_INT: TOCHA_ITER_LOOP2(&it, int32_t, o, const int32_t, x, *o = BIT_SINT(int32_t, uint32_t, op, *x, value);) break;
+    case TOCHA_SHORT: TOCHA_ITER_LOOP2(&it, int16_t, o, const int16_t, x, *o = BIT_SINT(int16_t, uint16_t, op, *x, value);) break;
+    case TOCHA_CHAR: TOCHA_ITER_LOOP2(&it, int8_t, o, const int8_t, x, *o = BIT_SINT(int8_t, uint8_t, op, *x, value);) break;
     case TOCHA_FLOAT: TOCHA_ITER_LOOP2(&it, float, o, const float, x, *o = BIT_FLOAT(float, op, *x, value);) break;
     case TOCHA_DOUBLE: TOCHA_ITER_LOOP2(&it, double, o, const double, x, *o = BIT_FLOAT(double, op, *x, value);) break;
     default: break;
@@ -481,6 +496,17 @@ tocha_status tocha_bit(tocha_tensor *out, const tocha_tensor *a, const tocha_ten
         break;
       case TOCHA_BYTE:
         TOCHA_ITER_LOOP3(&it, uint8_t, o, const uint8_t, x, const uint8_t, y, *o = BIT_BYTE(op, *x, (unsigned)*y);)
+        break;
+      case TOCHA_INT:
+        TOCHA_ITER_LOOP3(&it, int32_t, o, const int32_t, x, const int32_t, y,
+                         *o = BIT_SINT(int32_t, uint32_t, op, *x, *y);)
+        break;
+      case TOCHA_SHORT:
+        TOCHA_ITER_LOOP3(&it, int16_t, o, const int16_t, x, const int16_t, y,
+                         *o = BIT_SINT(int16_t, uint16_t, op, *x, *y);)
+        break;
+      case TOCHA_CHAR:
+        TOCHA_ITER_LOOP3(&it, int8_t, o, const int8_t, x, const int8_t, y, *o = BIT_SINT(int8_t, uint8_t, op, *x, *y);)
         break;
       case TOCHA_FLOAT:
         TOCHA_ITER_LOOP3(&it, float, o, const float, x, const float, y, *o = BIT_FLOAT(float, op, *x, *y);)

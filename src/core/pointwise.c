@@ -152,11 +152,37 @@ static inline uint8_t B_min(uint8_t a, uint8_t b) { return a < b ? a : b; }
 static inline uint8_t B_abs(uint8_t a) { return a; }
 static inline uint8_t B_sign(uint8_t a) { return a > 0; }
 
-/* A checked scalar as an element (integers: in range, or modulo 256). */
+/* Int (I), Short (S), Char (C): two's complement arithmetic that wraps
+ * around, computed in uint64_t (no signed overflow) and cut to the type. */
+#define DEFINE_SINT_OPS(T, ct, uct)                                                               \
+  static inline ct T##_wrap(uint64_t v) { return (ct)(uct)v; }                                    \
+  static inline ct T##_add(ct a, ct b) { return T##_wrap((uint64_t)a + (uint64_t)b); }            \
+  static inline ct T##_sub(ct a, ct b) { return T##_wrap((uint64_t)a - (uint64_t)b); }            \
+  static inline ct T##_mul(ct a, ct b) { return T##_wrap((uint64_t)a * (uint64_t)b); }            \
+  static inline ct T##_neg(ct a) { return T##_wrap(0 - (uint64_t)a); }                            \
+  static inline ct T##_div(ct a, ct b) { return b == -1 ? T##_neg(a) : (ct)(a / b); }             \
+  static inline ct T##_fmod(ct a, ct b) { return b == -1 ? 0 : (ct)(a % b); }                     \
+  static inline ct T##_remainder(ct a, ct b) {                                                    \
+    ct r = T##_fmod(a, b);                                                                        \
+    if (r != 0 && ((r < 0) != (b < 0))) r = (ct)(r + b);                                          \
+    return r;                                                                                     \
+  }                                                                                               \
+  static inline ct T##_max(ct a, ct b) { return a > b ? a : b; }                                  \
+  static inline ct T##_min(ct a, ct b) { return a < b ? a : b; }                                  \
+  static inline ct T##_abs(ct a) { return a < 0 ? T##_neg(a) : a; }                               \
+  static inline ct T##_sign(ct a) { return (ct)((a > 0) - (a < 0)); }
+DEFINE_SINT_OPS(I, int32_t, uint32_t)
+DEFINE_SINT_OPS(S, int16_t, uint16_t)
+DEFINE_SINT_OPS(C, int8_t, uint8_t)
+
+/* A checked scalar as an element (integers: in range, or modulo 2^bits). */
 #define CONV_F(v) ((float)(v))
 #define CONV_D(v) (v)
 #define CONV_L(v) ((int64_t)(v))
 #define CONV_B(v) ((uint8_t)(int64_t)(v))
+#define CONV_I(v) I_wrap((uint64_t)(int64_t)(v))
+#define CONV_S(v) S_wrap((uint64_t)(int64_t)(v))
+#define CONV_C(v) C_wrap((uint64_t)(int64_t)(v))
 
 /* ---- kernels ----------------------------------------------------------------- */
 
@@ -190,6 +216,9 @@ FLOAT_BINARY(DEF_BINARY, F, float)
 FLOAT_BINARY(DEF_BINARY, D, double)
 INT_BINARY(DEF_BINARY, L, int64_t)
 INT_BINARY(DEF_BINARY, B, uint8_t)
+INT_BINARY(DEF_BINARY, I, int32_t)
+INT_BINARY(DEF_BINARY, S, int16_t)
+INT_BINARY(DEF_BINARY, C, int8_t)
 FLOAT_UNARY(DEF_UNARY, F, float)
 FLOAT_UNARY(DEF_UNARY, D, double)
 DEF_UNARY(L, int64_t, abs)
@@ -197,6 +226,10 @@ DEF_UNARY(L, int64_t, sign)
 DEF_UNARY(L, int64_t, neg)
 DEF_UNARY(B, uint8_t, abs)
 DEF_UNARY(B, uint8_t, sign)
+#define SINT_UNARY(T, ct) DEF_UNARY(T, ct, abs) DEF_UNARY(T, ct, sign) DEF_UNARY(T, ct, neg)
+SINT_UNARY(I, int32_t)
+SINT_UNARY(S, int16_t)
+SINT_UNARY(C, int8_t)
 
 /* Kernel tables in enum order; NULL: not defined for that element type. */
 #define BINARY_ROW(T, sfx)                                                                         \
@@ -207,11 +240,14 @@ DEF_UNARY(B, uint8_t, sign)
    k_##T##_max_##sfx, k_##T##_min_##sfx, k_##T##_fmod_##sfx, k_##T##_remainder_##sfx, NULL}
 
 static const kernel_2 binary_tt[TOCHA_NTYPES][TOCHA_BINARY_COUNT] = {
-    BINARY_ROW(F, tt), BINARY_ROW(D, tt), INT_BINARY_ROW(L, tt), INT_BINARY_ROW(B, tt)};
+    BINARY_ROW(F, tt), BINARY_ROW(D, tt), INT_BINARY_ROW(L, tt), INT_BINARY_ROW(B, tt),
+    INT_BINARY_ROW(I, tt), INT_BINARY_ROW(S, tt), INT_BINARY_ROW(C, tt)};
 static const kernel_s binary_ts[TOCHA_NTYPES][TOCHA_BINARY_COUNT] = {
-    BINARY_ROW(F, ts), BINARY_ROW(D, ts), INT_BINARY_ROW(L, ts), INT_BINARY_ROW(B, ts)};
+    BINARY_ROW(F, ts), BINARY_ROW(D, ts), INT_BINARY_ROW(L, ts), INT_BINARY_ROW(B, ts),
+    INT_BINARY_ROW(I, ts), INT_BINARY_ROW(S, ts), INT_BINARY_ROW(C, ts)};
 static const kernel_s binary_st[TOCHA_NTYPES][TOCHA_BINARY_COUNT] = {
-    BINARY_ROW(F, st), BINARY_ROW(D, st), INT_BINARY_ROW(L, st), INT_BINARY_ROW(B, st)};
+    BINARY_ROW(F, st), BINARY_ROW(D, st), INT_BINARY_ROW(L, st), INT_BINARY_ROW(B, st),
+    INT_BINARY_ROW(I, st), INT_BINARY_ROW(S, st), INT_BINARY_ROW(C, st)};
 
 #define UNARY_ROW(T)                                                                              \
   {k_##T##_abs, k_##T##_sign, k_##T##_neg, k_##T##_exp, k_##T##_log, k_##T##_log1p, k_##T##_sqrt, \
@@ -220,7 +256,8 @@ static const kernel_s binary_st[TOCHA_NTYPES][TOCHA_BINARY_COUNT] = {
    k_##T##_ceil, k_##T##_round, k_##T##_trunc, k_##T##_frac, k_##T##_cinv}
 
 static const kernel_1 unary_table[TOCHA_NTYPES][TOCHA_UNARY_COUNT] = {
-    UNARY_ROW(F), UNARY_ROW(D), {k_L_abs, k_L_sign, k_L_neg}, {k_B_abs, k_B_sign}};
+    UNARY_ROW(F), UNARY_ROW(D), {k_L_abs, k_L_sign, k_L_neg}, {k_B_abs, k_B_sign},
+    {k_I_abs, k_I_sign, k_I_neg}, {k_S_abs, k_S_sign, k_S_neg}, {k_C_abs, k_C_sign, k_C_neg}};
 
 /* out = a + alpha * b */
 static void k_F_axpy(tocha_iter *it, double alpha) {
@@ -239,8 +276,18 @@ static void k_B_axpy(tocha_iter *it, double alpha) {
   const unsigned s = CONV_B(alpha);
   PW_LOOP3(it, uint8_t, o, const uint8_t, x, const uint8_t, y, *o = (uint8_t)(*x + s * *y))
 }
+#define DEF_SINT_AXPY(T, ct)                                                  \
+  static void k_##T##_axpy(tocha_iter *it, double alpha) {                    \
+    const uint64_t s = (uint64_t)(int64_t)alpha;                              \
+    PW_LOOP3(it, ct, o, const ct, x, const ct, y,                             \
+             *o = T##_wrap((uint64_t)*x + s * (uint64_t)*y))                  \
+  }
+DEF_SINT_AXPY(I, int32_t)
+DEF_SINT_AXPY(S, int16_t)
+DEF_SINT_AXPY(C, int8_t)
 typedef void (*kernel_2s)(tocha_iter *it, double v);
-static const kernel_2s axpy_table[TOCHA_NTYPES] = {k_F_axpy, k_D_axpy, k_L_axpy, k_B_axpy};
+static const kernel_2s axpy_table[TOCHA_NTYPES] = {k_F_axpy, k_D_axpy, k_L_axpy, k_B_axpy,
+                                                   k_I_axpy, k_S_axpy, k_C_axpy};
 
 /* out += value * a .* b and out += value * a ./ b (out already holds x) */
 #define DEF_ADDC(T, ct)                                                                    \
@@ -268,8 +315,12 @@ DEF_CLAMP(F, float)
 DEF_CLAMP(D, double)
 DEF_CLAMP(L, int64_t)
 DEF_CLAMP(B, uint8_t)
+DEF_CLAMP(I, int32_t)
+DEF_CLAMP(S, int16_t)
+DEF_CLAMP(C, int8_t)
 typedef void (*kernel_clamp)(tocha_iter *it, double lo, double hi);
-static const kernel_clamp clamp_table[TOCHA_NTYPES] = {k_F_clamp, k_D_clamp, k_L_clamp, k_B_clamp};
+static const kernel_clamp clamp_table[TOCHA_NTYPES] = {k_F_clamp, k_D_clamp, k_L_clamp, k_B_clamp,
+                                                       k_I_clamp, k_S_clamp, k_C_clamp};
 
 /* Comparisons: into a Byte tensor (_b) or one of the input type (_s).
  * Integer tensors against a number they cannot hold compare in double (_d). */
@@ -304,6 +355,12 @@ ALL_COMPARES(DEF_COMPARE, L, int64_t)
 ALL_COMPARES(DEF_COMPARE, B, uint8_t)
 ALL_COMPARES(DEF_COMPARE_D, L, int64_t)
 ALL_COMPARES(DEF_COMPARE_D, B, uint8_t)
+ALL_COMPARES(DEF_COMPARE, I, int32_t)
+ALL_COMPARES(DEF_COMPARE, S, int16_t)
+ALL_COMPARES(DEF_COMPARE, C, int8_t)
+ALL_COMPARES(DEF_COMPARE_D, I, int32_t)
+ALL_COMPARES(DEF_COMPARE_D, S, int16_t)
+ALL_COMPARES(DEF_COMPARE_D, C, int8_t)
 
 #define COMPARE_ROW(T, sfx) \
   {c_##T##_lt_##sfx, c_##T##_le_##sfx, c_##T##_gt_##sfx, c_##T##_ge_##sfx, c_##T##_eq_##sfx, c_##T##_ne_##sfx}
@@ -312,16 +369,25 @@ static const kernel_2 compare_tt[TOCHA_NTYPES][2][TOCHA_CMP_COUNT] = {
     {COMPARE_ROW(F, tt_b), COMPARE_ROW(F, tt_s)},
     {COMPARE_ROW(D, tt_b), COMPARE_ROW(D, tt_s)},
     {COMPARE_ROW(L, tt_b), COMPARE_ROW(L, tt_s)},
-    {COMPARE_ROW(B, tt_b), COMPARE_ROW(B, tt_s)}};
+    {COMPARE_ROW(B, tt_b), COMPARE_ROW(B, tt_s)},
+    {COMPARE_ROW(I, tt_b), COMPARE_ROW(I, tt_s)},
+    {COMPARE_ROW(S, tt_b), COMPARE_ROW(S, tt_s)},
+    {COMPARE_ROW(C, tt_b), COMPARE_ROW(C, tt_s)}};
 static const kernel_s compare_ts[TOCHA_NTYPES][2][TOCHA_CMP_COUNT] = {
     {COMPARE_ROW(F, ts_b), COMPARE_ROW(F, ts_s)},
     {COMPARE_ROW(D, ts_b), COMPARE_ROW(D, ts_s)},
     {COMPARE_ROW(L, ts_b), COMPARE_ROW(L, ts_s)},
-    {COMPARE_ROW(B, ts_b), COMPARE_ROW(B, ts_s)}};
+    {COMPARE_ROW(B, ts_b), COMPARE_ROW(B, ts_s)},
+    {COMPARE_ROW(I, ts_b), COMPARE_ROW(I, ts_s)},
+    {COMPARE_ROW(S, ts_b), COMPARE_ROW(S, ts_s)},
+    {COMPARE_ROW(C, ts_b), COMPARE_ROW(C, ts_s)}};
 static const kernel_s compare_td[TOCHA_NTYPES][2][TOCHA_CMP_COUNT] = {
     {{NULL}}, {{NULL}},
     {COMPARE_ROW(L, td_b), COMPARE_ROW(L, td_s)},
-    {COMPARE_ROW(B, td_b), COMPARE_ROW(B, td_s)}};
+    {COMPARE_ROW(B, td_b), COMPARE_ROW(B, td_s)},
+    {COMPARE_ROW(I, td_b), COMPARE_ROW(I, td_s)},
+    {COMPARE_ROW(S, td_b), COMPARE_ROW(S, td_s)},
+    {COMPARE_ROW(C, td_b), COMPARE_ROW(C, td_s)}};
 
 /* ---- names ------------------------------------------------------------------- */
 
@@ -415,8 +481,10 @@ static tocha_status check_scalar(tocha_dtype dtype, double v, int pos, const cha
   if (!(v == floor(v)) || !(v >= -9223372036854775808.0 && v < 9223372036854775808.0))
     return tocha_fail(TOCHA_EARG, pos, "%s must be an integer for a %s tensor, got %.17g", what,
                       tocha_dtype_name(dtype), v);
-  if (dtype == TOCHA_BYTE && !modular && (v < 0 || v > 255))
-    return tocha_fail(TOCHA_EARG, pos, "%s must be in 0..255 for a Byte tensor, got %.17g", what, v);
+  double lo, hi;
+  if (dtype != TOCHA_LONG && !modular && tocha_dtype_integer_range(dtype, &lo, &hi) && (v < lo || v > hi))
+    return tocha_fail(TOCHA_EARG, pos, "%s must be in %.0f..%.0f for a %s tensor, got %.17g", what, lo, hi,
+                      tocha_dtype_name(dtype), v);
   return TOCHA_OK;
 }
 
@@ -723,8 +791,10 @@ tocha_status tocha_compare_scalar(tocha_tensor *out, const tocha_tensor *a, doub
      * here: a fraction is below 2^52, where the rounding of large integers
      * cannot cross it, and numbers beyond the int64 range act as infinities. */
     const double two63 = 9223372036854775808.0;
+    double lo, hi;
+    tocha_dtype_integer_range(a->dtype, &lo, &hi);
     int holds = value == floor(value) &&
-                (a->dtype == TOCHA_BYTE ? value >= 0 && value <= 255 : value >= -two63 && value < two63);
+                (a->dtype != TOCHA_LONG ? value >= lo && value <= hi : value >= -two63 && value < two63);
     if (!holds) {
       k = compare_td[a->dtype][same][op];
       if (a->dtype == TOCHA_LONG && value >= two63) value = INFINITY;

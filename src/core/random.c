@@ -258,7 +258,16 @@ static inline int64_t add_offset(int64_t lo, uint64_t v) {
 
 /* ---- fills ------------------------------------------------------------ */
 
-typedef enum fill_kind { FILL_UNIFORM, FILL_NORMAL, FILL_BERNOULLI, FILL_INT32, FILL_INT64 } fill_kind;
+typedef enum fill_kind {
+  FILL_UNIFORM,
+  FILL_NORMAL,
+  FILL_BERNOULLI,
+  FILL_INT32,
+  FILL_INT64,
+  FILL_EXPONENTIAL, /* -log(1 - u) / a                    (u = u53 of two lanes) */
+  FILL_CAUCHY,      /* a + w tan(pi (u - 1/2)) */
+  FILL_GEOMETRIC    /* floor(log(1 - u) / log p) + 1, capped at dhi */
+} fill_kind;
 
 typedef struct fill_params {
   fill_kind kind;
@@ -269,8 +278,9 @@ typedef struct fill_params {
   int halve;
   double dlo, dhi; /* Double clamp */
   float flo, fhi;  /* Float clamp */
-  /* normal */
+  /* normal (and log-normal: exp of it) */
   double mean, stdv;
+  int lognormal;
   /* bernoulli: x < thr32, or always when all */
   uint32_t thr32;
   uint32_t all;
@@ -285,6 +295,9 @@ static int elems_per_block(const fill_params *p) {
     case FILL_UNIFORM: return p->dtype == TOCHA_FLOAT ? 4 : 2;
     case FILL_NORMAL: return 2;
     case FILL_INT64: return 2;
+    case FILL_EXPONENTIAL:
+    case FILL_CAUCHY:
+    case FILL_GEOMETRIC: return 2;
     default: return 4;
   }
 }
@@ -343,22 +356,23 @@ static void convert(const fill_params *p, const uint32_t *lanes, unsigned first,
       const uint32_t *blk = lanes + (first & ~3u);
       int64_t j = 0;
       double r, th;
+#define NV(v) (p->lognormal ? exp(v) : (v))
 #define PUT_NORMAL(T)                                                  \
   do {                                                                 \
     T *o = out;                                                        \
     if ((first & 2) && m > 0) { /* starts on the odd (sin) element */  \
       box_muller(blk, &r, &th);                                        \
-      o[j++] = (T)(mean + stdv * (r * sin(th)));                       \
+      o[j++] = (T)NV(mean + stdv * (r * sin(th)));                     \
       blk += 4;                                                        \
     }                                                                  \
     for (; j + 1 < m; j += 2, blk += 4) {                              \
       box_muller(blk, &r, &th);                                        \
-      o[j] = (T)(mean + stdv * (r * cos(th)));                         \
-      o[j + 1] = (T)(mean + stdv * (r * sin(th)));                     \
+      o[j] = (T)NV(mean + stdv * (r * cos(th)));                       \
+      o[j + 1] = (T)NV(mean + stdv * (r * sin(th)));                   \
     }                                                                  \
     if (j < m) {                                                       \
       box_muller(blk, &r, &th);                                        \
-      o[j] = (T)(mean + stdv * (r * cos(th)));                         \
+      o[j] = (T)NV(mean + stdv * (r * cos(th)));                       \
     }                                                                  \
   } while (0)
       if (p->dtype == TOCHA_FLOAT)
@@ -366,6 +380,33 @@ static void convert(const fill_params *p, const uint32_t *lanes, unsigned first,
       else
         PUT_NORMAL(double);
 #undef PUT_NORMAL
+#undef NV
+      break;
+    }
+
+    case FILL_EXPONENTIAL:
+    case FILL_CAUCHY:
+    case FILL_GEOMETRIC: {
+      const double a = p->a, w = p->w, cap = p->dhi;
+      const fill_kind kind = p->kind;
+#define PUT_CONTINUOUS(T, TT)                                                      \
+  do {                                                                             \
+    T *o = out;                                                                    \
+    for (int64_t j = 0; j < m; j++) {                                              \
+      double u = u53_of(x[2 * j], x[2 * j + 1]), v;                                \
+      if (kind == FILL_EXPONENTIAL) {                                              \
+        v = -log1p(-u) / a;                                                        \
+      } else if (kind == FILL_CAUCHY) {                                            \
+        v = a + w * tan(3.14159265358979323846 * (u - 0.5));                       \
+      } else {                                                                     \
+        v = floor(log1p(-u) / w) + 1;                                              \
+        v = v < cap ? v : cap;                                                     \
+      }                                                                            \
+      o[j] = (T)v;                                                                 \
+    }                                                                              \
+  } while (0);
+      TOCHA_DISPATCH_ALL(p->dtype, PUT_CONTINUOUS)
+#undef PUT_CONTINUOUS
       break;
     }
 
@@ -477,6 +518,9 @@ static void run_fill(tocha_rng *g, tocha_tensor *t, fill_params *p) {
         switch (esz) {
           case 1:
             for (int64_t j = 0; j < k; j++) dst[j * st] = src[j];
+            break;
+          case 2:
+            for (int64_t j = 0; j < k; j++) memcpy(dst + j * st, src + 2 * j, 2);
             break;
           case 4:
             for (int64_t j = 0; j < k; j++) memcpy(dst + j * st, src + 4 * j, 4);
@@ -609,6 +653,9 @@ tocha_status tocha_random_int(tocha_rng *g, tocha_tensor *t, int64_t lo, int64_t
   int64_t min = INT64_MIN, max = INT64_MAX;
   switch (t->dtype) {
     case TOCHA_BYTE: min = 0; max = 255; break;
+    case TOCHA_INT: min = INT32_MIN; max = INT32_MAX; break;
+    case TOCHA_SHORT: min = INT16_MIN; max = INT16_MAX; break;
+    case TOCHA_CHAR: min = INT8_MIN; max = INT8_MAX; break;
     case TOCHA_FLOAT: max = INT64_C(1) << 24; min = -max; break;
     case TOCHA_DOUBLE: max = INT64_C(1) << 53; min = -max; break;
     default: break;
@@ -629,6 +676,76 @@ tocha_status tocha_random_int(tocha_rng *g, tocha_tensor *t, int64_t lo, int64_t
   return TOCHA_OK;
 }
 
+tocha_status tocha_exponential(tocha_rng *g, tocha_tensor *t, double lambda) {
+  char s[40];
+  tocha_status st = check_dtype(t, 1);
+  if (!st) st = check_finite("lambda", lambda, 2);
+  if (st) return st;
+  if (!(lambda > 0)) return tocha_fail(TOCHA_EARG, 2, "expected lambda > 0, got lambda=%s", num(s, sizeof s, lambda));
+  fill_params p;
+  memset(&p, 0, sizeof p);
+  p.kind = FILL_EXPONENTIAL;
+  p.dtype = t->dtype;
+  p.a = lambda;
+  run_fill(g, t, &p);
+  return TOCHA_OK;
+}
+
+tocha_status tocha_cauchy(tocha_rng *g, tocha_tensor *t, double median, double sigma) {
+  char s[40];
+  tocha_status st = check_dtype(t, 1);
+  if (!st) st = check_finite("median", median, 2);
+  if (!st) st = check_finite("sigma", sigma, 3);
+  if (st) return st;
+  if (!(sigma > 0)) return tocha_fail(TOCHA_EARG, 3, "expected sigma > 0, got sigma=%s", num(s, sizeof s, sigma));
+  fill_params p;
+  memset(&p, 0, sizeof p);
+  p.kind = FILL_CAUCHY;
+  p.dtype = t->dtype;
+  p.a = median;
+  p.w = sigma;
+  run_fill(g, t, &p);
+  return TOCHA_OK;
+}
+
+tocha_status tocha_log_normal(tocha_rng *g, tocha_tensor *t, double mean, double stdv) {
+  char s[40];
+  tocha_status st = check_dtype(t, 1);
+  if (!st) st = check_finite("mean", mean, 2);
+  if (!st) st = check_finite("stdv", stdv, 3);
+  if (st) return st;
+  if (!(stdv > 0)) return tocha_fail(TOCHA_EARG, 3, "expected stdv > 0, got stdv=%s", num(s, sizeof s, stdv));
+  fill_params p;
+  memset(&p, 0, sizeof p);
+  p.kind = FILL_NORMAL;
+  p.lognormal = 1;
+  p.dtype = t->dtype;
+  p.mean = mean;
+  p.stdv = stdv;
+  run_fill(g, t, &p);
+  return TOCHA_OK;
+}
+
+tocha_status tocha_geometric(tocha_rng *g, tocha_tensor *t, double p_) {
+  char s[40];
+  tocha_status st = check_dtype(t, 0);
+  if (st) return st;
+  if (t->dtype != TOCHA_FLOAT && t->dtype != TOCHA_DOUBLE && t->dtype != TOCHA_LONG)
+    return tocha_fail(TOCHA_ETYPE, 1, "expected a Float, Double or Long tensor, got a %s tensor",
+                      tocha_dtype_name(t->dtype));
+  if (!(p_ > 0 && p_ < 1)) return tocha_fail(TOCHA_EARG, 2, "expected 0 < p < 1, got p=%s", num(s, sizeof s, p_));
+  fill_params p;
+  memset(&p, 0, sizeof p);
+  p.kind = FILL_GEOMETRIC;
+  p.dtype = t->dtype;
+  p.w = log(p_);
+  /* the largest value the type holds exactly (2^62 for Long: any value of
+   * 53-bit uniforms fits far below it) */
+  p.dhi = t->dtype == TOCHA_FLOAT ? 0x1p24 : t->dtype == TOCHA_DOUBLE ? 0x1p53 : 0x1p62;
+  run_fill(g, t, &p);
+  return TOCHA_OK;
+}
+
 /* ---- randperm ---------------------------------------------------------- */
 
 tocha_status tocha_randperm(tocha_rng *g, tocha_tensor *out, int64_t n, tocha_dtype dtype) {
@@ -638,6 +755,9 @@ tocha_status tocha_randperm(tocha_rng *g, tocha_tensor *out, int64_t n, tocha_dt
   int64_t max = INT64_MAX;
   switch (dtype) {
     case TOCHA_BYTE: max = 256; break;
+    case TOCHA_INT: max = INT64_C(1) << 31; break;
+    case TOCHA_SHORT: max = INT64_C(1) << 15; break;
+    case TOCHA_CHAR: max = INT64_C(1) << 7; break;
     case TOCHA_FLOAT: max = INT64_C(1) << 24; break;
     case TOCHA_DOUBLE: max = INT64_C(1) << 53; break;
     default: break;

@@ -238,6 +238,15 @@ static inline double m_exp(double v, double c) { return exp(v - c); }
   DEFINE_MAPSUM(T, N, m_pow)                                                   \
   DEFINE_MAPSUM(T, N, m_nonzero)                                               \
   DEFINE_MAPSUM(T, N, m_exp)                                                   \
+  /* A lane's sum along a dimension: in order, as Torch7 adds them, up to  \
+   * PAIRWISE elements (so x:sum(d) equals adding the slices one by one);  \
+   * pairwise beyond, for accuracy. */                                      \
+  static double lane_sum_##N(const T *p, int64_t n, int64_t s) {             \
+    if (n > PAIRWISE) return m_id_##N(p, n, s, 0);                           \
+    double a = 0;                                                            \
+    for (int64_t i = 0; i < n; i++) a += p[i * s];                           \
+    return a;                                                                \
+  }                                                                          \
   static double prod_##N(const T *p, int64_t n, int64_t s) {                   \
     double a = 1;                                                              \
     for (int64_t i = 0; i < n; i++) a *= p[i * s];                             \
@@ -661,8 +670,14 @@ DEFINE_EXTREMA(float, f)
 DEFINE_EXTREMA(double, d)
 DEFINE_EXTREMA(int64_t, l)
 DEFINE_EXTREMA(uint8_t, b)
+DEFINE_EXTREMA(int32_t, i)
+DEFINE_EXTREMA(int16_t, s)
+DEFINE_EXTREMA(int8_t, c)
 DEFINE_INT_KERNELS(int64_t, l)
 DEFINE_INT_KERNELS(uint8_t, b)
+DEFINE_INT_KERNELS(int32_t, i)
+DEFINE_INT_KERNELS(int16_t, s)
+DEFINE_INT_KERNELS(int8_t, c)
 DEFINE_FREDUCE(float, f, 0)
 DEFINE_FREDUCE(double, d, 1)
 
@@ -704,6 +719,9 @@ static tocha_status sumprod_all(tocha_number *result, const tocha_tensor *x, int
     case TOCHA_DOUBLE: set_float(result, freduce_d(op, &r, count, 0)); break;
     case TOCHA_LONG: set_integer(result, (int64_t)iall_l(&r, prod)); break;
     case TOCHA_BYTE: set_integer(result, (int64_t)iall_b(&r, prod)); break;
+    case TOCHA_INT: set_integer(result, (int64_t)iall_i(&r, prod)); break;
+    case TOCHA_SHORT: set_integer(result, (int64_t)iall_s(&r, prod)); break;
+    case TOCHA_CHAR: set_integer(result, (int64_t)iall_c(&r, prod)); break;
     default: break;
   }
   return TOCHA_OK;
@@ -721,6 +739,9 @@ static tocha_status extremum_all(tocha_number *result, const tocha_tensor *x, in
     case TOCHA_DOUBLE: set_float(result, extremumall_d(&r, want_max)); break;
     case TOCHA_LONG: set_integer(result, extremumall_l(&r, want_max)); break;
     case TOCHA_BYTE: set_integer(result, extremumall_b(&r, want_max)); break;
+    case TOCHA_INT: set_integer(result, extremumall_i(&r, want_max)); break;
+    case TOCHA_SHORT: set_integer(result, extremumall_s(&r, want_max)); break;
+    case TOCHA_CHAR: set_integer(result, extremumall_c(&r, want_max)); break;
     default: break;
   }
   return TOCHA_OK;
@@ -796,9 +817,9 @@ static tocha_status float_dim(tocha_tensor *out, const tocha_tensor *x, int dim,
         const T *lane = xp + j * xst;                                          \
         double v;                                                              \
         if (op == R_SUM) {                                                     \
-          v = m_id_##N(lane, n, w.sd, 0);                                      \
+          v = lane_sum_##N(lane, n, w.sd);                                     \
         } else if (op == R_MEAN) {                                             \
-          v = m_id_##N(lane, n, w.sd, 0) / (double)n;                          \
+          v = lane_sum_##N(lane, n, w.sd) / (double)n;                         \
         } else {                                                               \
           runs_lane(&r, lane, n, w.sd);                                        \
           v = freduce_##N(op, &r, n, param);                                   \
@@ -850,10 +871,13 @@ static tocha_status int_dim(tocha_tensor *out, const tocha_tensor *x, int dim, i
                                       : isum_##N(xp + j * xst, n, w.sd));      \
     }                                                                          \
   }
-  if (x->dtype == TOCHA_LONG) {
-    INT_WALK(int64_t, l)
-  } else {
-    INT_WALK(uint8_t, b)
+  switch (x->dtype) {
+    case TOCHA_LONG: INT_WALK(int64_t, l) break;
+    case TOCHA_BYTE: INT_WALK(uint8_t, b) break;
+    case TOCHA_INT: INT_WALK(int32_t, i) break;
+    case TOCHA_SHORT: INT_WALK(int16_t, s) break;
+    case TOCHA_CHAR: INT_WALK(int8_t, c) break;
+    default: break;
   }
 #undef INT_WALK
   return tocha_result_end(&o, TOCHA_OK);
@@ -938,6 +962,9 @@ static tocha_status extremum_dim(tocha_tensor *values, tocha_tensor *indices, co
     case TOCHA_DOUBLE: EXT_WALK(double, d) break;
     case TOCHA_LONG: EXT_WALK(int64_t, l) break;
     case TOCHA_BYTE: EXT_WALK(uint8_t, b) break;
+    case TOCHA_INT: EXT_WALK(int32_t, i) break;
+    case TOCHA_SHORT: EXT_WALK(int16_t, s) break;
+    case TOCHA_CHAR: EXT_WALK(int8_t, c) break;
     default: break;
   }
 #undef EXT_WALK
@@ -987,17 +1014,26 @@ static tocha_status cum_dim(tocha_tensor *out, const tocha_tensor *x, int dim, i
 #define CUMI(N, o_, os_, p_, n_, s_) icum_##N(o_, os_, p_, n_, s_, prod)
 #define CUML(o_, os_, p_, n_, s_) CUMI(l, o_, os_, p_, n_, s_)
 #define CUMB(o_, os_, p_, n_, s_) CUMI(b, o_, os_, p_, n_, s_)
+#define CUMII(o_, os_, p_, n_, s_) CUMI(i, o_, os_, p_, n_, s_)
+#define CUMIS(o_, os_, p_, n_, s_) CUMI(s, o_, os_, p_, n_, s_)
+#define CUMIC(o_, os_, p_, n_, s_) CUMI(c, o_, os_, p_, n_, s_)
   switch (x->dtype) {
     case TOCHA_FLOAT: CUM_WALK(float, float, fcumrows_f, CUMF(f)) break;
     case TOCHA_DOUBLE: CUM_WALK(double, double, fcumrows_d, CUMF(d)) break;
     case TOCHA_LONG: CUM_WALK(int64_t, int64_t, icumrows_l, CUML) break;
     case TOCHA_BYTE: CUM_WALK(uint8_t, int64_t, icumrows_b, CUMB) break;
+    case TOCHA_INT: CUM_WALK(int32_t, int64_t, icumrows_i, CUMII) break;
+    case TOCHA_SHORT: CUM_WALK(int16_t, int64_t, icumrows_s, CUMIS) break;
+    case TOCHA_CHAR: CUM_WALK(int8_t, int64_t, icumrows_c, CUMIC) break;
     default: break;
   }
 #undef CUMF
 #undef CUMI
 #undef CUML
 #undef CUMB
+#undef CUMII
+#undef CUMIS
+#undef CUMIC
 #undef CUM_WALK
   return tocha_result_end(&o, TOCHA_OK);
 }

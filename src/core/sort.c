@@ -51,6 +51,10 @@ static inline uint64_t key_double(double v) {
 
 static inline uint64_t key_long(int64_t v) { return (uint64_t)v ^ 0x8000000000000000ull; }
 static inline uint32_t key_byte(uint8_t v) { return v; }
+/* signed 32-, 16- and 8-bit: flip the sign bit of the 32-bit value */
+static inline uint32_t key_int(int32_t v) { return (uint32_t)v ^ 0x80000000u; }
+static inline uint32_t key_short(int16_t v) { return key_int(v); }
+static inline uint32_t key_char(int8_t v) { return key_int(v); }
 
 /* ---- stable sorts of (key, position) pairs ------------------------------------------ */
 
@@ -212,6 +216,9 @@ DEFINE_LANE(float, f, uint32_t, u32, key_float)
 DEFINE_LANE(double, d, uint64_t, u64, key_double)
 DEFINE_LANE(int64_t, l, uint64_t, u64, key_long)
 DEFINE_LANE(uint8_t, b, uint32_t, u32, key_byte)
+DEFINE_LANE(int32_t, i, uint32_t, u32, key_int)
+DEFINE_LANE(int16_t, s, uint32_t, u32, key_short)
+DEFINE_LANE(int8_t, c, uint32_t, u32, key_char)
 
 /* ---- lanes in parallel -------------------------------------------------------------------- */
 
@@ -252,6 +259,9 @@ static void order_lanes(const order_run *r, order_job *j, int64_t lo, int64_t hi
       case TOCHA_DOUBLE: lane_d(j, (const double *)xp, xs, (double *)vp, vs, ip, is); break;
       case TOCHA_LONG: lane_l(j, (const int64_t *)xp, xs, (int64_t *)vp, vs, ip, is); break;
       case TOCHA_BYTE: lane_b(j, (const uint8_t *)xp, xs, (uint8_t *)vp, vs, ip, is); break;
+      case TOCHA_INT: lane_i(j, (const int32_t *)xp, xs, (int32_t *)vp, vs, ip, is); break;
+      case TOCHA_SHORT: lane_s(j, (const int16_t *)xp, xs, (int16_t *)vp, vs, ip, is); break;
+      case TOCHA_CHAR: lane_c(j, (const int8_t *)xp, xs, (int8_t *)vp, vs, ip, is); break;
       default: break;
     }
   }
@@ -328,7 +338,7 @@ static tocha_status order_dim(tocha_tensor *values, tocha_tensor *indices, const
   int result_ndim = x->ndim;
   if (elements == 0) result_ndim = 0; /* Torch7: no elements, no dimensions */
   /* scratch: two key arrays and two position arrays of n entries */
-  size_t ksize = (x->dtype == TOCHA_FLOAT || x->dtype == TOCHA_BYTE) ? 4 : 8;
+  size_t ksize = (x->dtype == TOCHA_DOUBLE || x->dtype == TOCHA_LONG) ? 8 : 4;
   if ((uint64_t)n > SIZE_MAX / (2 * (ksize + 8)))
     return tocha_fail(TOCHA_EOVERFLOW, 1, "%s: a lane of %lld elements is too long", name, (long long)n);
   tocha_result ov, oi;

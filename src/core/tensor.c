@@ -183,6 +183,9 @@ tocha_status tocha_tensor_get(const tocha_tensor *t, const int64_t *index, doubl
     case TOCHA_DOUBLE: *value = ((double *)data)[off]; break;
     case TOCHA_LONG: *value = (double)((int64_t *)data)[off]; break;
     case TOCHA_BYTE: *value = ((uint8_t *)data)[off]; break;
+    case TOCHA_INT: *value = ((int32_t *)data)[off]; break;
+    case TOCHA_SHORT: *value = ((int16_t *)data)[off]; break;
+    case TOCHA_CHAR: *value = ((int8_t *)data)[off]; break;
     default: return tocha_fail(TOCHA_ETYPE, 1, "unknown element type");
   }
   return TOCHA_OK;
@@ -198,6 +201,9 @@ tocha_status tocha_tensor_put(tocha_tensor *t, const int64_t *index, double valu
     case TOCHA_DOUBLE: ((double *)data)[off] = value; break;
     case TOCHA_LONG: ((int64_t *)data)[off] = (int64_t)value; break;
     case TOCHA_BYTE: ((uint8_t *)data)[off] = (uint8_t)value; break;
+    case TOCHA_INT: ((int32_t *)data)[off] = (int32_t)(int64_t)value; break;
+    case TOCHA_SHORT: ((int16_t *)data)[off] = (int16_t)(int64_t)value; break;
+    case TOCHA_CHAR: ((int8_t *)data)[off] = (int8_t)(int64_t)value; break;
     default: return tocha_fail(TOCHA_ETYPE, 1, "unknown element type");
   }
   return TOCHA_OK;
