@@ -288,6 +288,8 @@ torch.serialize = forward("serialize")
 torch.deserialize = forward("deserialize")
 -- Torch7's format (tocha/t7.lua) and its file classes; torch.load also reads tocha's files.
 require("tocha.compat.File").install(torch)
+-- torch.Tester and torch.TestSuite.
+require("tocha.compat.Tester").install(torch)
 
 -- ---- torch.Timer --------------------------------------------------------------------
 -- Wall time ("real") from tocha.clock() (clock_gettime(CLOCK_MONOTONIC)), and
