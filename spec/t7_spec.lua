@@ -218,10 +218,13 @@ describe("t7 hand-made files", function()
     end
     local ints = one("torch.IntTensor", "torch.IntStorage", pack("<i4i4i4", -7, 0, 2 ^ 31 - 1))
     assert.are.same({ -7, 0, 2 ^ 31 - 1 }, ints:totable())
-    assert.are.equal("tocha.LongTensor", ints:type())
-    assert.are.same({ 1, -2, 3 }, one("torch.ShortTensor", "torch.ShortStorage", pack("<i2i2i2", 1, -2, 3)):totable())
-    assert.are.same({ -128, 0, 127 }, one("torch.CharTensor", "torch.CharStorage", pack("<i1i1i1", -128, 0, 127))
-      :totable())
+    assert.are.equal("tocha.IntTensor", tocha.type(ints))
+    local shorts = one("torch.ShortTensor", "torch.ShortStorage", pack("<i2i2i2", 1, -2, 3))
+    assert.are.same({ 1, -2, 3 }, shorts:totable())
+    assert.are.equal("tocha.ShortTensor", tocha.type(shorts))
+    local chars = one("torch.CharTensor", "torch.CharStorage", pack("<i1i1i1", -128, 0, 127))
+    assert.are.same({ -128, 0, 127 }, chars:totable())
+    assert.are.equal("tocha.CharTensor", tocha.type(chars))
     -- halves: 1.0 = 0x3C00, -2.0 = 0xC000, 0.5 = 0x3800
     local h = one("torch.HalfTensor", "torch.HalfStorage", pack("<I2I2I2", 0x3C00, 0xC000, 0x3800))
     assert.are.equal("tocha.FloatTensor", h:type())
@@ -230,6 +233,20 @@ describe("t7 hand-made files", function()
     assert.are.equal("tocha.FloatTensor", c:type())
     assert.are.same({ 1, 2, 3 }, one("torch.CudaLongTensor", "torch.CudaLongStorage", pack("<i8i8i8", 1, 2, 3))
       :totable())
+  end)
+
+  it("writes Int, Short and Char tensors and storages and reads them back, binary, b32 and ascii", function()
+    for _, fmt in ipairs { "binary", "b32", "ascii" } do
+      local obj = { a = tocha.IntTensor({ 1, -2, 2 ^ 31 - 1 }), b = tocha.ShortTensor({ -32768, 5 }):view(2, 1),
+        c = tocha.CharTensor({ -128, 127 }), s = tocha.IntStorage({ 7, 8 }) }
+      local back = decode(t7.encode(obj, fmt), fmt)
+      for _, k in ipairs { "a", "b", "c" } do
+        assert.are.equal(tocha.type(obj[k]), tocha.type(back[k]))
+        assert.are.same(obj[k]:totable(), back[k]:totable())
+      end
+      assert.are.equal("tocha.IntStorage", tocha.type(back.s))
+      assert.are.equal(8, back.s[2])
+    end
   end)
 
   it("reads a torch.LongStorage value as a size list", function()

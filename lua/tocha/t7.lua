@@ -37,7 +37,7 @@ One object (writeObject) is:
   index seen before is a reference to that object (shared objects, cycles).
 
 tocha's mapping: Float, Double, Long, Byte tensors and storages are tocha's
-four types; Int, Short and Char ones load as LongTensors, Half as
+seven types (Float, Double, Long, Byte, Int, Short, Char); Half loads as
 FloatTensors, Cuda* as their CPU counterparts.  A torch.LongStorage that is
 a value (not a tensor's storage) loads as a tocha.LongStorage size list.
 Numbers with integral values come back as Lua integers (Torch7 code uses
@@ -278,9 +278,9 @@ local ELEMENTS = {
   Double = { kind = "f8", tocha = "Double", size = 8, real = true },
   Half = { kind = "f2", tocha = "Float", size = 2, real = true, note = "half" },
   Long = { kind = "i8", tocha = "Long", size = 8 },
-  Int = { kind = "i4", tocha = "Long", size = 4 },
-  Short = { kind = "i2", tocha = "Long", size = 2 },
-  Char = { kind = "i1", tocha = "Long", size = 1, raw = true },
+  Int = { kind = "i4", tocha = "Int", size = 4 },
+  Short = { kind = "i2", tocha = "Short", size = 2 },
+  Char = { kind = "i1", tocha = "Char", size = 1, raw = true },
   Byte = { kind = "u1", tocha = "Byte", size = 1, raw = true },
 }
 local CUDA_ELEMENT = { [""] = "Float" } -- torch.CudaTensor is float
@@ -298,9 +298,11 @@ end
 M.torch_type = torch_type
 
 local TOCHA_ELEMENT = { ["tocha.FloatTensor"] = "Float", ["tocha.DoubleTensor"] = "Double",
-  ["tocha.LongTensor"] = "Long", ["tocha.ByteTensor"] = "Byte" }
+  ["tocha.LongTensor"] = "Long", ["tocha.ByteTensor"] = "Byte", ["tocha.IntTensor"] = "Int",
+  ["tocha.ShortTensor"] = "Short", ["tocha.CharTensor"] = "Char" }
 local STORAGE_ELEMENT = { ["tocha.FloatStorage"] = "Float", ["tocha.DoubleStorage"] = "Double",
-  ["tocha.LongTensorStorage"] = "Long", ["tocha.ByteStorage"] = "Byte" }
+  ["tocha.LongTensorStorage"] = "Long", ["tocha.ByteStorage"] = "Byte", ["tocha.IntStorage"] = "Int",
+  ["tocha.ShortStorage"] = "Short", ["tocha.CharStorage"] = "Char" }
 
 -- ---- paths in messages ------------------------------------------------------------
 local function key_text(k)
@@ -847,10 +849,10 @@ local function write_elements(ctx, tensor, elem, count)
   elseif info.raw then
     st:write_chars(bytes)
   else
-    local code = info.kind == "f4" and "<f" or info.kind == "f8" and "<d" or "<i8"
+    local code = ({ f4 = "<f", f8 = "<d", i8 = "<i8", i4 = "<i4", i2 = "<i2" })[info.kind]
     local list, p = {}, 1
     for i = 1, count do list[i], p = unpack(code, bytes, p) end
-    st:write_numbers(elem == "Long" and "long" or (elem == "Double" and "double" or "float"), list, count)
+    st:write_numbers(not info.real and "long" or (elem == "Double" and "double" or "float"), list, count)
   end
 end
 

@@ -9,6 +9,7 @@
  * #s before anything is allocated; integers going into a ByteTensor must
  * be 0..255. */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "binding.h"
@@ -78,7 +79,9 @@ static int l_t7_elements(lua_State *L) {
   const char *p = s + pos - 1;
   void *out = tocha_tensor_data(t);
   int same = (kind == K_F4 && dtype == TOCHA_FLOAT) || (kind == K_F8 && dtype == TOCHA_DOUBLE) ||
-             (kind == K_I8 && dtype == TOCHA_LONG) || (kind == K_U1 && dtype == TOCHA_BYTE);
+             (kind == K_I8 && dtype == TOCHA_LONG) || (kind == K_U1 && dtype == TOCHA_BYTE) ||
+             (kind == K_I4 && dtype == TOCHA_INT) || (kind == K_I2 && dtype == TOCHA_SHORT) ||
+             (kind == K_I1 && dtype == TOCHA_CHAR);
   if (same) {
     if (n > 0) memcpy(out, p, (size_t)n * esize);
   } else {
@@ -98,6 +101,23 @@ static int l_t7_elements(lua_State *L) {
             luaL_argerror(L, 1, lua_pushfstring(L, "element %I does not fit in a ByteTensor", (lua_Integer)i + 1));
           ((uint8_t *)out)[i] = (uint8_t)iv;
           break;
+        case TOCHA_INT:
+        case TOCHA_SHORT:
+        case TOCHA_CHAR: {
+          /* the narrow integer types take elements that fit them */
+          int64_t lo = dtype == TOCHA_INT ? INT32_MIN : dtype == TOCHA_SHORT ? INT16_MIN : INT8_MIN;
+          int64_t hi = dtype == TOCHA_INT ? INT32_MAX : dtype == TOCHA_SHORT ? INT16_MAX : INT8_MAX;
+          if (!is_int || iv < lo || iv > hi)
+            luaL_argerror(L, 1, lua_pushfstring(L, "element %I does not fit in a %s", (lua_Integer)i + 1,
+                                                tl_type_names[dtype]));
+          if (dtype == TOCHA_INT)
+            ((int32_t *)out)[i] = (int32_t)iv;
+          else if (dtype == TOCHA_SHORT)
+            ((int16_t *)out)[i] = (int16_t)iv;
+          else
+            ((int8_t *)out)[i] = (int8_t)iv;
+          break;
+        }
         default: luaL_argerror(L, 5, "no conversion into this tensor type"); break;
       }
     }
