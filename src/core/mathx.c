@@ -159,9 +159,9 @@ tocha_status tocha_cross(tocha_tensor *out, const tocha_tensor *a, const tocha_t
   }
   if (a->ndim == 0) return tocha_fail(TOCHA_EARG, 1, "cross: the tensors are empty");
   if (dim < 0 || dim >= a->ndim)
-    return tocha_fail(TOCHA_EARG, 3, "cross: dimension %d out of range 0..%d", dim, a->ndim - 1);
+    return tocha_fail(TOCHA_EARG, 3, "cross: dimension %d out of range 1..%d", dim + 1, a->ndim);
   if (a->size[dim] != 3)
-    return tocha_fail(TOCHA_EARG, 3, "cross: dimension %d has size %lld, expected 3", dim, (long long)a->size[dim]);
+    return tocha_fail(TOCHA_EARG, 3, "cross: dimension %d has size %lld, expected 3", dim + 1, (long long)a->size[dim]);
   tocha_result r;
   st = tocha_result_begin(&r, out, a->ndim, a->size, 0, (const tocha_tensor *const[]){a, b}, 2);
   if (st) return tocha_result_end(&r, st);
@@ -314,7 +314,7 @@ tocha_status tocha_renorm(tocha_tensor *out, const tocha_tensor *x, double p, in
   if (!(p > 0)) return tocha_fail(TOCHA_EARG, 2, "renorm: p must be > 0, got %g", p);
   if (x->ndim == 0) return tocha_fail(TOCHA_EARG, 1, "renorm of an empty tensor");
   if (dim < 0 || dim >= x->ndim)
-    return tocha_fail(TOCHA_EARG, 3, "renorm: dimension %d out of range 0..%d", dim, x->ndim - 1);
+    return tocha_fail(TOCHA_EARG, 3, "renorm: dimension %d out of range 1..%d", dim + 1, x->ndim);
   if (!(maxnorm >= 0)) return tocha_fail(TOCHA_EARG, 4, "renorm: maxnorm must be >= 0, got %g", maxnorm);
   tocha_result r;
   st = begin1(&r, out, x->ndim, x->size, x);

@@ -333,13 +333,11 @@ tocha_status tocha_dropout_mask_expand(tocha_tensor *out, const tocha_tensor *ma
                                        int64_t group) {
   if (out->dtype != TOCHA_BYTE)
     return tocha_fail(TOCHA_ETYPE, 1, "out must be a Byte tensor, got %s", tocha_dtype_name(out->dtype));
-  int64_t n = 1;
+  int64_t n;
   if (ndim < 1 || ndim > TOCHA_MAX_DIMS) return tocha_fail(TOCHA_EARG, 2, "expected 1 to %d sizes", TOCHA_MAX_DIMS);
-  for (int d = 0; d < ndim; d++) {
-    if (size[d] < 0) return tocha_fail(TOCHA_EARG, 2, "size %d must be >= 0", d);
-    n *= size[d];
-  }
-  tocha_status st = check_group(n, group, 3);
+  tocha_status st = tocha_shape_count(ndim, size, 2, &n);
+  if (st) return st;
+  st = check_group(n, group, 3);
   if (st) return st;
   if ((st = check_mask_size(mask, n / group, 1))) return st;
   /* out may be any right-sized view (written through its strides), or
