@@ -14,6 +14,11 @@
 -- and reports test accuracy.  --distributed trains data-parallel under
 -- mpirun (see the README): every rank takes its rows of each batch, the
 -- gradients are averaged with one allreduce, and rank 0 prints and writes.
+-- --checkpoint DIR saves, after each epoch, everything the run needs to go
+-- on (parameters, optimiser states, curves, generator position), and
+-- --resume DIR continues it: the result is the uninterrupted run's, bit for
+-- bit, however the run stopped (the batch order depends on seed and epoch
+-- only, and the generator is counter-based).
 local tocha = require "tocha"
 local nn = require "tocha.nn"
 local optim = require "tocha.optim"
