@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../tocha.h"
+#include "sizes.h"
 #include "iter.h"
 #include "result.h"
 
@@ -52,16 +53,16 @@ static double get_at(const tocha_tensor *t, int64_t off) {
 static void diagonal_view(tocha_tensor *v, const tocha_tensor *m, int64_t k) {
   *v = *m;
   int64_t r = m->size[0], c = m->size[1], len;
-  if (k >= 0) {
-    len = c - k < r ? c - k : r;
-    v->offset += k * m->stride[1];
-  } else {
-    len = r + k < c ? r + k : c;
-    v->offset -= k * m->stride[0];
-  }
+  len = k >= 0 ? (c - k < r ? c - k : r) : (r + k < c ? r + k : c);
   v->ndim = 1;
   v->size[0] = len > 0 ? len : 0;
-  v->stride[0] = m->stride[0] + m->stride[1];
+  v->stride[0] = 1;
+  if (len <= 0) return; /* no elements: k may lie far past the matrix */
+  /* The first element is inside m, so its offset fits; the stride sum fits
+   * whenever the diagonal has two elements (both steps stay inside m), and
+   * does not matter otherwise (a size-1 stride is never used). */
+  v->offset += k >= 0 ? k * m->stride[1] : -k * m->stride[0];
+  if (!tocha_add_ok(m->stride[0], m->stride[1], &v->stride[0])) v->stride[0] = 1;
 }
 
 tocha_status tocha_diag(tocha_tensor *out, const tocha_tensor *x, int64_t k) {
