@@ -43,9 +43,10 @@
  *   not one in 2^16.  The extra draw is made only for the draws of 0xFFFF
  *   (one in 2^16): the kernels find them with one comparison of the
  *   lane-wise maximum of a tile's draws and patch the few tiles that have
- *   one, so the speed stays the 16-bit scheme's (callgrind, AVX2 path, 1M
- *   floats: 4% more instructions when x is not an integer, none needed when
- *   it is, as for p = 0.5).  p = 0 keeps everything.
+ *   one, so the speed stays close to the 16-bit scheme's (callgrind, AVX2
+ *   path, 1M floats: 4% more instructions than that scheme when x is not an
+ *   integer, as for p = 0.3; 2% when it is, as for p = 0.5, where no test
+ *   runs).  p = 0 keeps everything.
  *
  * The kernels: one fused pass per tile (draw, store 16 mask bytes, write
  * the scaled or zeroed outputs), with AVX-512 or AVX2 when the CPU has them
