@@ -14,6 +14,11 @@
 -- and reports test accuracy.  --distributed trains data-parallel under
 -- mpirun (see the README): every rank takes its rows of each batch, the
 -- gradients are averaged with one allreduce, and rank 0 prints and writes.
+-- --checkpoint DIR saves, after each epoch, everything the run needs to go
+-- on (parameters, optimiser states, curves, generator position), and
+-- --resume DIR continues it: the result is the uninterrupted run's, bit for
+-- bit, however the run stopped (the batch order depends on seed and epoch
+-- only, and the generator is counter-based).
 local tocha = require "tocha"
 local nn = require "tocha.nn"
 local optim = require "tocha.optim"
@@ -64,6 +69,10 @@ usage: lua5.4 examples/dropout_experiment.lua [options]
                     and test accuracy at the end
   --distributed     data-parallel over the processes of mpirun (tocha.distributed);
                     each process computes on --threads threads
+  --checkpoint DIR  after each epoch, save everything training needs into DIR
+                    (crash-safe: a killed run leaves the last complete epoch)
+  --resume DIR      continue the run checkpointed in DIR (its options; --epochs
+                    may extend it) and keep checkpointing there
   --help, -h
 Options take their value as --name value or --name=value; --model cnn and
 --full set their defaults first, so --full --epochs 10 trains 10 epochs.]]
@@ -79,7 +88,8 @@ local kinds = {
   lr = { "real", 0, math.huge, "> 0" }, model = { "choice", mlp = true, cnn = true },
   convdrop = { "choice", spatial = true, element = true },
   momentum = { "real", 0, 1, "in [0, 1)" }, lrdecay = { "real", 0, math.huge, ">= 0" },
-  out = { "path" }, dir = { "path" }, full = { "flag" }, distributed = { "flag" }, help = { "flag" },
+  out = { "path" }, dir = { "path" }, checkpoint = { "path" }, resume = { "path" },
+  full = { "flag" }, distributed = { "flag" }, help = { "flag" },
 }
 
 -- A bad command line: a message on stderr, no traceback, exit status 2.
@@ -163,6 +173,36 @@ local function parse(args)
     for k, v in pairs(layer) do opt[k] = v end
   end
   opt.full, opt.distributed = flags.full, flags.distributed
+  opt.checkpoint, opt.resume = given.checkpoint, given.resume
+  if (opt.checkpoint or opt.resume) and opt.distributed then
+    usage_error("--checkpoint and --resume work on one process only (not with --distributed)")
+  end
+  if opt.resume then
+    -- The run's own options, so that it continues as it started; --epochs
+    -- may extend it, and --threads, --out and --dir may change.
+    local ok, saved = pcall(tocha.load, opt.resume .. "/checkpoint.t7")
+    if not ok then usage_error("--resume: " .. tostring(saved)) end
+    if type(saved) ~= "table" or type(saved.options) ~= "table" or type(saved.epoch) ~= "number" then
+      usage_error("--resume: " .. opt.resume .. "/checkpoint.t7 is not a checkpoint of this experiment")
+    end
+    local free = { threads = true, out = true, dir = true, epochs = true, resume = true, checkpoint = true }
+    for k, v in pairs(given) do
+      if not free[k] and saved.options[k] ~= v then
+        usage_error(("--resume: the checkpointed run has --%s %s; it cannot continue with %s"):format(k,
+          tostring(saved.options[k]), tostring(v)))
+      end
+    end
+    for k, v in pairs(saved.options) do
+      if not free[k] or (k == "epochs" and not given.epochs) then opt[k] = v end
+    end
+    opt.checkpoint, opt.resume, opt.resumed = opt.resume, nil, saved
+  end
+  for _, key in ipairs({ "checkpoint" }) do
+    local d = opt[key]
+    if d and os.execute(("mkdir -p '%s' 2>/dev/null"):format(d:gsub("'", "'\\''"))) ~= true then
+      usage_error("cannot create the checkpoint directory " .. d)
+    end
+  end
   -- Options that depend on each other.
   if opt.subset > TRAINING_IMAGES - opt.validation then
     usage_error(("--subset %d and --validation %d need more than the %d training images"):format(opt.subset,
@@ -328,26 +368,81 @@ local batches_per_epoch = math.ceil(train:size() / opt.batch)
 local start = os.time()
 local clock = tocha.progress.clock
 
-for epoch = 1, opt.epochs do
+--- The row the logger gets for epoch e (from the runs' histories).
+local function log_epoch(e)
+  local logged = {}
+  for _, run in ipairs(runs) do
+    local h = run.history[e]
+    logged["train loss (" .. run.name .. ")"], logged["val loss (" .. run.name .. ")"] = h.train_loss, h.val_loss
+    logged["train error % (" .. run.name .. ")"], logged["val error % (" .. run.name .. ")"] = h.train_err, h.val_err
+  end
+  logger:add(logged)
+end
+
+-- Resuming: the parameters, optimiser states (momentum buffers, counters),
+-- curves and generator position saved after the last complete epoch.  The
+-- batch order of an epoch depends on (seed, epoch) only, so the run goes on
+-- exactly as if it had never stopped.
+local first_epoch = 1
+if opt.resumed then
+  local saved = opt.resumed
+  for _, run in ipairs(runs) do
+    local s = saved.runs[run.name]
+    run.params:copy(s.params)
+    run.config = s.config
+    run.history = s.history
+  end
+  for e = 1, saved.epoch do log_epoch(e) end
+  tocha.setRNGState(saved.rng)
+  first_epoch = saved.epoch + 1
+  print(("\nresumed from %s after epoch %d"):format(opt.checkpoint, saved.epoch))
+end
+
+--- Everything the next epochs need, crash-safely (tocha.save replaces the
+-- file only once the new one is complete and on disk).
+local function save_checkpoint(epoch)
+  local state = { epoch = epoch, options = {}, rng = tocha.getRNGState(), runs = {} }
+  for k, v in pairs(opt) do
+    if type(v) ~= "table" then state.options[k] = v end
+  end
+  for _, run in ipairs(runs) do
+    state.runs[run.name] = { params = run.params, config = run.config, history = run.history }
+  end
+  tocha.save(opt.checkpoint .. "/checkpoint.t7", state)
+end
+
+-- A test hook (spec/strict_inputs_spec.lua): SIGKILL this process in the
+-- middle of an epoch, TOCHA_EXPERIMENT_KILL = "epoch:batch".
+local kill_epoch, kill_batch = (os.getenv("TOCHA_EXPERIMENT_KILL") or ""):match("^(%d+):(%d+)$")
+kill_epoch, kill_batch = tonumber(kill_epoch), tonumber(kill_batch)
+
+for epoch = first_epoch, opt.epochs do
   local t0 = clock()
   local bar = tocha.progress.new(batches_per_epoch, { label = ("epoch %d"):format(epoch), stream = io.stderr })
   if not rank0 then bar = { update = function() end, finish = function() end } end
   -- Both nets see the same batches in the same order.
-  for inputs, labels in train:batches(opt.batch, { shuffle = true, seed = opt.seed }) do
+  local nbatch = 0
+  for inputs, labels in train:batches(opt.batch, { shuffle = true, seed = opt.seed, epoch = epoch }) do
     for _, run in ipairs(runs) do train_step(run, inputs, labels) end
     bar:update()
+    nbatch = nbatch + 1
+    if epoch == kill_epoch and nbatch == kill_batch then
+      local f = assert(io.open("/proc/self/stat"))
+      local pid = f:read("a"):match("^(%d+)")
+      f:close()
+      os.execute("kill -KILL " .. pid)
+    end
   end
   bar:finish()
-  local row, logged = { epoch = epoch }, {}
+  local row = { epoch = epoch }
   for _, run in ipairs(runs) do
     local train_loss, train_err = evaluate(run.net, train_eval)
     local val_loss, val_err = evaluate(run.net, validation)
     run.history[epoch] = { train_loss = train_loss, train_err = train_err, val_loss = val_loss, val_err = val_err }
     row[run.name] = run.history[epoch]
-    logged["train loss (" .. run.name .. ")"], logged["val loss (" .. run.name .. ")"] = train_loss, val_loss
-    logged["train error % (" .. run.name .. ")"], logged["val error % (" .. run.name .. ")"] = train_err, val_err
   end
-  logger:add(logged)
+  log_epoch(epoch)
+  if opt.checkpoint then save_checkpoint(epoch) end
   local d, n = row["dropout"], row["no dropout"]
   print(("%5d | %9.4f %9.4f %8.2f%% | %9.4f %9.4f %8.2f%% | %4.1fs"):format(epoch, d.train_loss, d.val_loss,
     d.val_err, n.train_loss, n.val_loss, n.val_err, clock() - t0))

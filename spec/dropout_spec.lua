@@ -29,18 +29,19 @@ end
 -- Does the scheme of src/tocha_dropout.h keep element k (0-based) of a call
 -- made at generator state (seed, offset) with probability p?  Tiles of 128:
 -- k = 128 t + 32 L + 2 j + h draws the 16-bit half h (0: low) of lane L of
--- block offset + 16 t + j, and keeps it iff it is below T = ceil((1 - p) 2^16);
--- a draw of T - 1 when (1 - p) 2^16 is not an integer is kept iff the 64-bit
--- extra draw (lanes 1 and 2, low first, of the block with counter
--- {offset + 16 t, 0, 1 + r}) is below the fraction ((1 - p) 2^16 - (T - 1)) 2^64.
+-- block offset + 16 t + j, and keeps it iff it is below T = floor((1 - p) 2^16),
+-- or, when (1 - p) 2^16 is not an integer, it is 0xFFFF and the 64-bit extra
+-- draw (lanes 1 and 2, low first, of the block with counter
+-- {offset + 16 t, 0, 1 + r}) is below the fraction ((1 - p) 2^16 - T) 2^64.
 local function reference_keep(seed, offset, k, p)
   local t, r = k // 128, k % 128
   local lane, j, half = r // 32, (r % 32) // 2, r % 2
   local x = philox(seed, offset + 16 * t + j)[lane + 1]
   local u, scaled = (x >> (16 * half)) & 0xFFFF, (1 - p) * 65536
-  local thr = math.ceil(scaled)
-  if u ~= thr - 1 or scaled == thr then return u < thr and 1 or 0 end
-  local frac = (scaled - (thr - 1)) * 2 ^ 64 -- compared as two 32-bit halves
+  local thr = math.floor(scaled)
+  if u < thr then return 1 end
+  if u ~= 0xFFFF or scaled == thr then return 0 end
+  local frac = (scaled - thr) * 2 ^ 64 -- compared as two 32-bit halves
   local e = philox(seed, offset + 16 * t, 1 + r)
   local fhi = math.floor(frac / 2 ^ 32)
   local flo = math.floor(frac - fhi * 2 ^ 32)

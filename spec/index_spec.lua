@@ -358,9 +358,9 @@ describe("cat", function()
       function() return tocha.cat(a, b, 2) end)
     assert_error("bad argument #1 to 'cat' (tensor 2 has size 2, tensor 1 has size 2x2 (only dimension 1 may differ))",
       function() return tocha.cat({ a, tocha.Tensor(2) }, 1) end)
-    assert_error("tocha.FloatTensor expected (the type of the first tensor), got tocha.DoubleTensor",
+    assert_error("bad argument #2 to 'cat' (tensor 2 is a DoubleTensor, tensor 1 is a FloatTensor)",
       function() return tocha.cat(a, tocha.DoubleTensor(2, 2)) end)
-    assert_error("entry 2 of the list is a tocha.LongTensor, entry 1 is a tocha.FloatTensor",
+    assert_error("bad argument #1 to 'cat' (tensor 2 is a LongTensor, tensor 1 is a FloatTensor)",
       function() return tocha.cat({ a, L(2, 2) }) end)
     assert_error("entry 2 of the list must be a tensor, got number", function() return tocha.cat({ a, 3 }) end)
     assert_error("dimension 3 out of range for a 2D tensor", function() return tocha.cat(a, a, 3) end)

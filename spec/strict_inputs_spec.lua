@@ -319,7 +319,8 @@ describe("the dropout experiment's options", function()
       local f = assert(io.open(require("tocha.datasets").FASHION_MNIST_DIR .. "/train-labels-idx1-ubyte.gz", "rb"))
       f:close()
     end)
-    if not have_data then return end -- Debian's dataset-fashion-mnist is not installed
+    -- without Debian's dataset-fashion-mnist, or under valgrind (minutes per run)
+    if not have_data or os.getenv("TOCHA_SPEC_VALGRIND") then return end
     local dir = os.tmpname()
     os.remove(dir)
     local out, rc = experiment("--epochs=2 --full --subset=200 --validation 200 --hidden=8 --traineval=100 --out="

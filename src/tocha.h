@@ -67,6 +67,7 @@ typedef enum tocha_status {
 typedef struct tocha_error {
   tocha_status status;
   int arg;          /* offending argument position (see above), 0 if none */
+  int item;         /* for an array argument (tocha_cat's inputs): the entry at fault, from 1; else 0 */
   char message[256];
 } tocha_error;
 
@@ -76,6 +77,12 @@ const tocha_error *tocha_last_error(void);
 tocha_status tocha_fail(tocha_status status, int arg, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* The same for entry `item` (from 1) of the array argument `arg`. */
+tocha_status tocha_fail_item(tocha_status status, int arg, int item, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
 #endif
     ;
 

@@ -24,15 +24,15 @@ static unsigned ref_draw(uint64_t seed, uint64_t o, int64_t k) {
   return (x[lane] >> (16 * half)) & 0xFFFFu;
 }
 
-static unsigned ref_threshold(double p) { return (unsigned)ceil((1.0 - p) * 65536.0); }
+static unsigned ref_threshold(double p) { return (unsigned)floor((1.0 - p) * 65536.0); }
 
-/* Is group k, whose draw is thr - 1, kept?  x = (1 - p) * 2^16: kept with
+/* Is group k, whose draw is 0xFFFF, kept?  x = (1 - p) * 2^16: kept with
  * probability x - floor(x), by the 64-bit extra draw of counter
  * {tile block lo, hi, 0, 1 + k % 128} against that fraction times 2^64
- * (always when x is an integer). */
+ * (never when x is an integer). */
 static int ref_edge_keep(uint64_t seed, uint64_t o, int64_t k, double p) {
   double x = (1.0 - p) * 65536.0, f = x - floor(x);
-  if (f == 0) return 1;
+  if (f == 0) return 0;
   uint64_t frac = (uint64_t)ldexp(f, 64);
   if (frac == 0) frac = 1;
   uint64_t block = o + 16 * (uint64_t)(k / 128);
@@ -50,7 +50,7 @@ static uint8_t *ref_mask(uint64_t seed, uint64_t o, int64_t n, double p) {
   unsigned thr = ref_threshold(p);
   for (int64_t k = 0; k < n; k++) {
     unsigned u = ref_draw(seed, o, k);
-    if (u < thr - 1 || (u == thr - 1 && ref_edge_keep(seed, o, k, p))) m[k / 8] |= (uint8_t)(1u << (k % 8));
+    if (u < thr || (u == 0xFFFFu && ref_edge_keep(seed, o, k, p))) m[k / 8] |= (uint8_t)(1u << (k % 8));
   }
   return m;
 }

@@ -274,7 +274,8 @@ static void test_nonzero_cat(void) {
   CHECK(tocha_cat(&out, (const tocha_tensor *[]){&a, &c, &b}, 3, 0) == TOCHA_OK);
   CHECK(equals(&out, 2, SIZE(3, 2), VALUES(1, 2, 3, 4, 5, 6)));
   CHECK(error_is(tocha_cat(&out, (const tocha_tensor *[]){&a, &b}, 2, 1), TOCHA_ESIZE, 1,
-                 "inputs[1] has size 1x2, inputs[0] has size 2x2 (only dimension 1 may differ)"));
+                 "tensor 2 has size 1x2, tensor 1 has size 2x2 (only dimension 2 may differ)"));
+  CHECK(tocha_last_error()->item == 2);
   /* along dim 1 with a transposed input, into one of the inputs */
   tocha_tensor at;
   tocha_tensor_init(&at, TOCHA_DOUBLE);
@@ -282,9 +283,11 @@ static void test_nonzero_cat(void) {
   CHECK(tocha_cat(&a, (const tocha_tensor *[]){&a, &at}, 2, 1) == TOCHA_OK);
   CHECK(equals(&a, 2, SIZE(2, 4), VALUES(1, 2, 1, 3, 3, 4, 2, 4)));
   CHECK(error_is(tocha_cat(&out, (const tocha_tensor *[]){&a, &nz}, 2, 0), TOCHA_ETYPE, 1,
-                 "inputs[1] is a Long tensor, inputs[0] is Double"));
+                 "tensor 2 is a LongTensor, tensor 1 is a DoubleTensor"));
+  CHECK(tocha_last_error()->item == 2);
   CHECK(error_is(tocha_cat(&out, (const tocha_tensor *[]){&a}, 1, 2), TOCHA_EARG, 3,
-                 "dimension 2 out of range for 2D tensors"));
+                 "dimension 3 out of range for 2D tensors"));
+  CHECK(tocha_last_error()->item == 0);
   CHECK(tocha_cat(&out, (const tocha_tensor *[]){&c, &c}, 2, 0) == TOCHA_OK && out.ndim == 0);
 
   tocha_tensor *all[] = {&x, &nz, &tr, &a, &b, &c, &out, &at};

@@ -180,52 +180,24 @@ static int l_cat(lua_State *L) {
     }
   }
 
-  /* Types and shapes, with messages in Lua terms. */
+  /* The dimension, from the first tensor with elements (Lua's negative
+   * dimensions, the default last one); types and shapes are the core's. */
   const tocha_tensor *first = NULL;
-  int first_k = 0;
-  for (int k = 0; k < count; k++) {
-    const tocha_tensor *t = inputs[k];
-    if (t->dtype != inputs[0]->dtype) {
-      if (list)
-        luaL_argerror(L, 1 + shift,
-                      lua_pushfstring(L, "entry %d of the list is a %s, entry 1 is a %s", k + 1,
-                                      tl_type_names[t->dtype], tl_type_names[inputs[0]->dtype]));
-      luaL_argerror(L, 1 + shift + k,
-                    lua_pushfstring(L, "%s expected (the type of the first tensor), got %s",
-                                    tl_type_names[inputs[0]->dtype], tl_type_names[t->dtype]));
-    }
-    if (t->ndim > 0 && !first) {
-      first = t;
-      first_k = k;
-    }
-  }
+  for (int k = 0; k < count && !first; k++)
+    if (inputs[k]->ndim > 0) first = inputs[k];
   int dim = 0;
   if (first) {
-    if (lua_isnoneornil(L, dim_arg)) {
-      dim = first->ndim - 1;
-    } else {
-      dim = tl_checkdim(L, first, dim_arg);
-    }
+    dim = lua_isnoneornil(L, dim_arg) ? first->ndim - 1 : tl_checkdim(L, first, dim_arg);
   } else if (!lua_isnoneornil(L, dim_arg)) {
     luaL_checkinteger(L, dim_arg);
   }
-  for (int k = first_k + 1; first && k < count; k++) {
-    const tocha_tensor *t = inputs[k];
-    if (t->ndim == 0) continue;
-    int ok = t->ndim == first->ndim;
-    for (int d = 0; ok && d < t->ndim; d++)
-      if (d != dim && t->size[d] != first->size[d]) ok = 0;
-    if (!ok) {
-      char a[128], b[128];
-      tocha_tensor_shape_string(t, a, sizeof a);
-      tocha_tensor_shape_string(first, b, sizeof b);
-      const char *msg = lua_pushfstring(L, "tensor %d has size %s, tensor %d has size %s (only dimension %d may differ)",
-                                        k + 1, a, first_k + 1, b, dim + 1);
-      luaL_argerror(L, list ? 1 + shift : 1 + shift + k, msg);
-    }
-  }
   tocha_tensor *out = push_result(L, shift, inputs[0]->dtype);
-  tl_check(L, tocha_cat(out, inputs, count, dim), shift);
+  tocha_status st = tocha_cat(out, inputs, count, dim);
+  /* The core names the tensor at fault: given as separate arguments, it is
+   * that argument; in a list, the list. */
+  const tocha_error *e = tocha_last_error();
+  if (st && !list && e->item > 0) luaL_argerror(L, shift + e->item, e->message);
+  tl_check(L, st, shift);
   return 1;
 }
 

@@ -222,14 +222,15 @@ static int tensor_set(lua_State *L) {
     tocha_storage *s = check_storage(L, 2);
     if (s->dtype != t->dtype)
       luaL_argerror(L, 2, lua_pushfstring(L, "%s expected, got %s", storage_names[t->dtype], storage_names[s->dtype]));
-    lua_Integer offset = luaL_optinteger(L, 3, 1);
-    if (offset < 1 || offset > s->size + 1)
-      luaL_argerror(L, 3, lua_pushfstring(L, "offset %I out of range 1..%I", offset, (lua_Integer)s->size + 1));
+    /* 1-based here, 0-based in the core, which checks its range (the
+     * smallest integer has no 0-based counterpart: out of range anyway). */
+    lua_Integer given = luaL_optinteger(L, 3, 1);
+    int64_t offset = given > LUA_MININTEGER ? given - 1 : LUA_MININTEGER;
     int64_t size[TOCHA_MAX_DIMS], stride[TOCHA_MAX_DIMS];
     int ndim;
     if (lua_isnoneornil(L, 4)) {
       ndim = 1;
-      size[0] = s->size - (offset - 1);
+      size[0] = offset >= 0 && offset <= s->size ? s->size - offset : 0;
     } else {
       ndim = tl_checksizes(L, 4, 4, size);
     }
@@ -244,7 +245,7 @@ static int tensor_set(lua_State *L) {
         lua_pop(L, 1);
       }
     }
-    tl_check(L, tocha_tensor_set_storage(t, s, offset - 1, ndim, size, has_stride ? stride : NULL), 1);
+    tl_check(L, tocha_tensor_set_storage(t, s, offset, ndim, size, has_stride ? stride : NULL), 1);
   }
   lua_settop(L, 1);
   return 1;

@@ -8,12 +8,26 @@ static _Thread_local tocha_error last_error;
 
 const tocha_error *tocha_last_error(void) { return &last_error; }
 
-tocha_status tocha_fail(tocha_status status, int arg, const char *fmt, ...) {
-  va_list ap;
+static tocha_status record(tocha_status status, int arg, int item, const char *fmt, va_list ap) {
   last_error.status = status;
   last_error.arg = arg;
-  va_start(ap, fmt);
+  last_error.item = item;
   vsnprintf(last_error.message, sizeof last_error.message, fmt, ap);
+  return status;
+}
+
+tocha_status tocha_fail(tocha_status status, int arg, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  record(status, arg, 0, fmt, ap);
+  va_end(ap);
+  return status;
+}
+
+tocha_status tocha_fail_item(tocha_status status, int arg, int item, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  record(status, arg, item, fmt, ap);
   va_end(ap);
   return status;
 }

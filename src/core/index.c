@@ -598,12 +598,12 @@ tocha_status tocha_nonzero(tocha_tensor *out, const tocha_tensor *src, int64_t b
 tocha_status tocha_cat(tocha_tensor *out, const tocha_tensor *const *inputs, int n, int dim) {
   if (n < 1 || !inputs) return tocha_fail(TOCHA_EARG, 2, "no tensors to concatenate");
   for (int k = 0; k < n; k++)
-    if (!inputs[k]) return tocha_fail(TOCHA_EARG, 1, "inputs[%d] is NULL", k);
+    if (!inputs[k]) return tocha_fail_item(TOCHA_EARG, 1, k + 1, "tensor %d is NULL", k + 1);
   tocha_dtype dtype = inputs[0]->dtype;
   for (int k = 1; k < n; k++)
     if (inputs[k]->dtype != dtype)
-      return tocha_fail(TOCHA_ETYPE, 1, "inputs[%d] is a %s tensor, inputs[0] is %s", k,
-                        tocha_dtype_name(inputs[k]->dtype), tocha_dtype_name(dtype));
+      return tocha_fail_item(TOCHA_ETYPE, 1, k + 1, "tensor %d is a %sTensor, tensor 1 is a %sTensor", k + 1,
+                             tocha_dtype_name(inputs[k]->dtype), tocha_dtype_name(dtype));
   tocha_status st = check_out_type(out, dtype);
   if (st) return st;
   const tocha_tensor *first = NULL;
@@ -627,8 +627,9 @@ tocha_status tocha_cat(tocha_tensor *out, const tocha_tensor *const *inputs, int
       char a[128], b[128];
       tocha_tensor_shape_string(t, a, sizeof a);
       tocha_tensor_shape_string(first, b, sizeof b);
-      return tocha_fail(TOCHA_ESIZE, 1, "tensor %d has size %s, tensor %d has size %s (only dimension %d may differ)",
-                        k + 1, a, first_k + 1, b, dim + 1);
+      return tocha_fail_item(TOCHA_ESIZE, 1, k + 1,
+                             "tensor %d has size %s, tensor %d has size %s (only dimension %d may differ)", k + 1, a,
+                             first_k + 1, b, dim + 1);
     }
     if (!tocha_add_ok(size[dim], t->size[dim], &size[dim]))
       return tocha_fail(TOCHA_EOVERFLOW, 1, "concatenated size of dimension %d overflows", dim + 1);

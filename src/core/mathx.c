@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../tocha.h"
+#include "sizes.h"
 #include "iter.h"
 #include "result.h"
 
@@ -55,16 +56,16 @@ static double get_at(const tocha_tensor *t, int64_t off) {
 static void diagonal_view(tocha_tensor *v, const tocha_tensor *m, int64_t k) {
   *v = *m;
   int64_t r = m->size[0], c = m->size[1], len;
-  if (k >= 0) {
-    len = c - k < r ? c - k : r;
-    v->offset += k * m->stride[1];
-  } else {
-    len = r + k < c ? r + k : c;
-    v->offset -= k * m->stride[0];
-  }
+  len = k >= 0 ? (c - k < r ? c - k : r) : (r + k < c ? r + k : c);
   v->ndim = 1;
   v->size[0] = len > 0 ? len : 0;
-  v->stride[0] = m->stride[0] + m->stride[1];
+  v->stride[0] = 1;
+  if (len <= 0) return; /* no elements: k may lie far past the matrix */
+  /* The first element is inside m, so its offset fits; the stride sum fits
+   * whenever the diagonal has two elements (both steps stay inside m), and
+   * does not matter otherwise (a size-1 stride is never used). */
+  v->offset += k >= 0 ? k * m->stride[1] : -k * m->stride[0];
+  if (!tocha_add_ok(m->stride[0], m->stride[1], &v->stride[0])) v->stride[0] = 1;
 }
 
 tocha_status tocha_diag(tocha_tensor *out, const tocha_tensor *x, int64_t k) {
@@ -162,9 +163,9 @@ tocha_status tocha_cross(tocha_tensor *out, const tocha_tensor *a, const tocha_t
   }
   if (a->ndim == 0) return tocha_fail(TOCHA_EARG, 1, "cross: the tensors are empty");
   if (dim < 0 || dim >= a->ndim)
-    return tocha_fail(TOCHA_EARG, 3, "cross: dimension %d out of range 0..%d", dim, a->ndim - 1);
+    return tocha_fail(TOCHA_EARG, 3, "cross: dimension %d out of range 1..%d", dim + 1, a->ndim);
   if (a->size[dim] != 3)
-    return tocha_fail(TOCHA_EARG, 3, "cross: dimension %d has size %lld, expected 3", dim, (long long)a->size[dim]);
+    return tocha_fail(TOCHA_EARG, 3, "cross: dimension %d has size %lld, expected 3", dim + 1, (long long)a->size[dim]);
   tocha_result r;
   st = tocha_result_begin(&r, out, a->ndim, a->size, 0, (const tocha_tensor *const[]){a, b}, 2);
   if (st) return tocha_result_end(&r, st);
@@ -320,7 +321,7 @@ tocha_status tocha_renorm(tocha_tensor *out, const tocha_tensor *x, double p, in
   if (!(p > 0)) return tocha_fail(TOCHA_EARG, 2, "renorm: p must be > 0, got %g", p);
   if (x->ndim == 0) return tocha_fail(TOCHA_EARG, 1, "renorm of an empty tensor");
   if (dim < 0 || dim >= x->ndim)
-    return tocha_fail(TOCHA_EARG, 3, "renorm: dimension %d out of range 0..%d", dim, x->ndim - 1);
+    return tocha_fail(TOCHA_EARG, 3, "renorm: dimension %d out of range 1..%d", dim + 1, x->ndim);
   if (!(maxnorm >= 0)) return tocha_fail(TOCHA_EARG, 4, "renorm: maxnorm must be >= 0, got %g", maxnorm);
   tocha_result r;
   st = begin1(&r, out, x->ndim, x->size, x);

@@ -51,9 +51,9 @@ static tocha_status check_float(const tocha_tensor *x, const char *name) {
 
 static tocha_status check_dim(const tocha_tensor *x, int dim, int arg) {
   if (x->ndim == 0)
-    return tocha_fail(TOCHA_EARG, arg, "dimension %d out of range: the tensor is empty", dim);
+    return tocha_fail(TOCHA_EARG, arg, "dimension %d out of range: the tensor is empty", dim + 1);
   if (dim < 0 || dim >= x->ndim)
-    return tocha_fail(TOCHA_EARG, arg, "dimension %d out of range 0..%d for a %dD tensor", dim, x->ndim - 1,
+    return tocha_fail(TOCHA_EARG, arg, "dimension %d out of range 1..%d for a %dD tensor", dim + 1, x->ndim,
                       x->ndim);
   return TOCHA_OK;
 }

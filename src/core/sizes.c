@@ -1,4 +1,6 @@
 /* Overflow-safe size, stride, offset and extent arithmetic (sizes.h). */
+#include <stdio.h>
+
 #include "sizes.h"
 
 tocha_status tocha_shape_count(int ndim, const int64_t *size, int arg, int64_t *count) {
@@ -22,9 +24,16 @@ tocha_status tocha_shape_count(int ndim, const int64_t *size, int arg, int64_t *
 
 tocha_status tocha_check_extent(int64_t offset, int ndim, const int64_t *size, const int64_t *stride,
                                 int64_t storage_size, int offset_arg, int shape_arg, int stride_arg) {
-  if (offset < 0 || offset > storage_size)
-    return tocha_fail(TOCHA_EARG, offset_arg, "offset %lld out of range for a storage of %lld elements",
-                      (long long)offset, (long long)storage_size);
+  if (offset < 0 || offset > storage_size) {
+    /* 1-based, as every message; INT64_MAX + 1 printed without overflow */
+    char given[32];
+    if (offset >= 0)
+      snprintf(given, sizeof given, "%llu", (unsigned long long)offset + 1);
+    else
+      snprintf(given, sizeof given, "%lld", (long long)offset + 1);
+    return tocha_fail(TOCHA_EARG, offset_arg, "storage offset %s out of range 1..%lld (a storage of %lld elements)",
+                      given, (long long)storage_size + 1, (long long)storage_size);
+  }
   int empty = ndim == 0;
   for (int d = 0; d < ndim; d++) {
     if (stride[d] < 0)

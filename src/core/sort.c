@@ -310,21 +310,21 @@ static tocha_status order_dim(tocha_tensor *values, tocha_tensor *indices, const
     return tocha_fail(TOCHA_EARG, 1, "%s of an empty tensor", name);
   }
   if (dim < 0 || dim >= x->ndim)
-    return tocha_fail(TOCHA_EARG, 2, "%s: dimension %d out of range 0..%d for a %dD tensor", name, dim,
-                      x->ndim - 1, x->ndim);
+    return tocha_fail(TOCHA_EARG, 2, "%s: dimension %d out of range 1..%d for a %dD tensor", name, dim + 1,
+                      x->ndim, x->ndim);
   int64_t n = x->size[dim];
   j->n = n;
   if (j->op == O_SORT) j->m = n;
   else if (j->op == O_TOPK) {
     if (j->k < 0 || j->k > n)
       return tocha_fail(TOCHA_EARG, 3, "topk: k = %lld out of range 0..%lld (the size of dimension %d)",
-                        (long long)j->k, (long long)n, dim);
+                        (long long)j->k, (long long)n, dim + 1);
     j->m = j->k;
   } else {
     if (n == 0) return tocha_fail(TOCHA_EARG, 2, "%s over a dimension of size 0", name);
     if (j->op == O_KTH && (j->k < 1 || j->k > n))
       return tocha_fail(TOCHA_EARG, 3, "%s: k = %lld out of range 1..%lld (the size of dimension %d)",
-                        name, (long long)j->k, (long long)n, dim);
+                        name, (long long)j->k, (long long)n, dim + 1);
     j->m = 1;
   }
   int64_t size[TOCHA_MAX_DIMS];

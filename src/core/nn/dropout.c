@@ -152,13 +152,20 @@ static tocha_status check_group(int64_t n, int64_t group, int arg) {
 }
 
 /* The keep threshold on a 16-bit draw for keep probability 1 - p:
- * ceil((1 - p) * 2^16), in 1 .. 2^16 for 0 <= p < 1. */
-static uint32_t keep_threshold(double p) { return (uint32_t)ceil((1.0 - p) * 65536.0); }
+ * floor((1 - p) * 2^16), in 0 .. 2^16 for 0 <= p < 1 (the fraction left
+ * is made up by the draws of 0xFFFF, keep_fraction). */
+static uint32_t keep_threshold(double p) { return (uint32_t)floor((1.0 - p) * 65536.0); }
+
+/* The SIMD kernels compare with thr - 1: thr = 0 (p > 1 - 2^-16, almost
+ * nothing kept) goes to the portable kernels, which give the same bits. */
+static const dropout_isa *isa_for(uint32_t thr) {
+  return thr == 0 ? tocha_dropout_isa_generic() : current_isa();
+}
 
 /* The refinement that makes the keep rate exactly 1 - p: with
- * x = (1 - p) * 2^16 (exact in double), a draw of floor(x) = thr - 1 is
- * kept with probability x - floor(x), as frac / 2^64; 0 when x is an
- * integer (no refinement: the 16-bit threshold is exact). */
+ * x = (1 - p) * 2^16 (exact in double), a draw of 0xFFFF is kept with
+ * probability x - floor(x), as frac / 2^64; 0 when x is an integer (no
+ * refinement: the 16-bit threshold is exact). */
 static uint64_t keep_fraction(double p) {
   double x = (1.0 - p) * 65536.0, f = x - floor(x);
   if (f == 0) return 0;
@@ -265,7 +272,7 @@ tocha_status tocha_dropout_forward(tocha_rng *g, tocha_tensor *output, const toc
     return st;
   }
 
-  const dropout_isa *isa = current_isa();
+  const dropout_isa *isa = isa_for(keep_threshold(p));
   dropout_keys keys;
   dropout_keys_init(&keys, g->seed);
   dropout_job job = {&keys, g->offset, keep_threshold(p), keep_fraction(p), (size_t)ngroups,
@@ -333,13 +340,11 @@ tocha_status tocha_dropout_mask_expand(tocha_tensor *out, const tocha_tensor *ma
                                        int64_t group) {
   if (out->dtype != TOCHA_BYTE)
     return tocha_fail(TOCHA_ETYPE, 1, "out must be a Byte tensor, got %s", tocha_dtype_name(out->dtype));
-  int64_t n = 1;
+  int64_t n;
   if (ndim < 1 || ndim > TOCHA_MAX_DIMS) return tocha_fail(TOCHA_EARG, 2, "expected 1 to %d sizes", TOCHA_MAX_DIMS);
-  for (int d = 0; d < ndim; d++) {
-    if (size[d] < 0) return tocha_fail(TOCHA_EARG, 2, "size %d must be >= 0", d);
-    n *= size[d];
-  }
-  tocha_status st = check_group(n, group, 3);
+  tocha_status st = tocha_shape_count(ndim, size, 2, &n);
+  if (st) return st;
+  st = check_group(n, group, 3);
   if (st) return st;
   if ((st = check_mask_size(mask, n / group, 1))) return st;
   /* out may be any right-sized view (written through its strides), or
@@ -389,7 +394,7 @@ tocha_status tocha_dropout_forward_shard(tocha_rng *g, tocha_tensor *output, con
     tocha_tensor_release(&copy);
     return st;
   }
-  const dropout_isa *isa = current_isa();
+  const dropout_isa *isa = isa_for(keep_threshold(p));
   dropout_keys keys;
   dropout_keys_init(&keys, g->seed);
   uint64_t block0 = g->offset + (uint64_t)(first / DROPOUT_TILE) * DROPOUT_TILE_BLOCKS;

@@ -27,10 +27,10 @@ static inline void counters(uint64_t b0, __m256i *c0, __m256i *c1) {
   *c1 = _mm256_sub_epi32(hi, carry);
 }
 
-/* The rare tiles with a draw equal to T - 1 (dropout_patch_tile): 16-bit
- * lane l of drop[q] is tile element 16 * q + l. */
-static __attribute__((noinline, cold)) void patch_tile(const dropout_keys *keys, uint64_t b0, __m256i keep_max,
-                                                       uint64_t frac, __m256i drop[8]) {
+/* The rare tiles with a draw of 0xFFFF (dropout_patch_tile): 16-bit lane l
+ * of drop[q] is tile element 16 * q + l. */
+static __attribute__((noinline, cold)) void patch_tile(const dropout_keys *keys, uint64_t b0, uint64_t frac,
+                                                       __m256i drop[8]) {
   uint16_t d[8][16];
   uint32_t keep[4] = {0, 0, 0, 0};
   for (int q = 0; q < 8; q++) {
@@ -38,8 +38,7 @@ static __attribute__((noinline, cold)) void patch_tile(const dropout_keys *keys,
     for (int l = 0; l < 16; l++)
       if (!d[q][l]) keep[q / 2] |= 1u << (16 * (q % 2) + l);
   }
-  uint32_t thr = (uint32_t)(uint16_t)_mm256_extract_epi16(keep_max, 0) ^ 0x8000u;
-  dropout_patch_tile(keys, b0, thr + 1, frac, keep);
+  dropout_patch_tile(keys, b0, frac, keep);
   for (int q = 0; q < 8; q++) {
     for (int l = 0; l < 16; l++) d[q][l] = (keep[q / 2] >> (16 * (q % 2) + l)) & 1u ? 0 : 0xFFFF;
     drop[q] = _mm256_loadu_si256((const __m256i *)d[q]);
@@ -77,13 +76,16 @@ static inline void mask_tile(const dropout_keys *keys, uint64_t b0, __m256i keep
   /* unsigned u <= T - 1 as a signed comparison of u ^ 0x8000 */
   const __m256i flip = _mm256_set1_epi16((short)0x8000);
   __m256i x[8] = {a0, c0, a1, c1, a2, c2, a3, c3};
-  __m256i edge = _mm256_xor_si256(keep_max, flip), any = _mm256_setzero_si256();
-  for (int q = 0; q < 8; q++) {
-    drop[q] = _mm256_cmpgt_epi16(_mm256_xor_si256(x[q], flip), keep_max);
-    any = _mm256_or_si256(any, _mm256_cmpeq_epi16(x[q], edge));
+  for (int q = 0; q < 8; q++) drop[q] = _mm256_cmpgt_epi16(_mm256_xor_si256(x[q], flip), keep_max);
+  if (frac) {
+    /* a draw of 0xFFFF anywhere <=> the lane-wise maximum has one */
+    __m256i top = _mm256_max_epu16(_mm256_max_epu16(_mm256_max_epu16(x[0], x[1]), _mm256_max_epu16(x[2], x[3])),
+                                   _mm256_max_epu16(_mm256_max_epu16(x[4], x[5]), _mm256_max_epu16(x[6], x[7])));
+    __m256i hit = _mm256_cmpeq_epi16(top, _mm256_set1_epi16(-1));
+    if (!_mm256_testz_si256(hit, hit)) patch_tile(keys, b0, frac, drop);
   }
-  if (frac && !_mm256_testz_si256(any, any)) patch_tile(keys, b0, keep_max, frac, drop);
 }
+
 static inline __m256i keep_max_vector(uint32_t thr) {
   return _mm256_set1_epi16((short)(uint16_t)((thr - 1) ^ 0x8000u));
 }

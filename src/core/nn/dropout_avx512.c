@@ -28,14 +28,13 @@ static inline void counters(uint64_t b0, __m512i *c0, __m512i *c1) {
   *c1 = _mm512_mask_add_epi32(hi, carry, hi, _mm512_set1_epi32(1));
 }
 
-/* The rare tile pairs with a draw equal to T - 1 (dropout_patch_tile). */
-static __attribute__((noinline, cold)) void patch_tiles2(const dropout_keys *keys, uint64_t b0, uint32_t thr,
-                                                         uint64_t frac, __mmask32 e0, __mmask32 e1, __mmask32 m[8]) {
+/* The rare tile pairs with a draw of 0xFFFF (dropout_patch_tile). */
+static __attribute__((noinline, cold)) void patch_tiles2(const dropout_keys *keys, uint64_t b0, uint64_t frac,
+                                                         __mmask32 m[8]) {
   for (int t = 0; t < 2; t++) {
-    if (!(t ? e1 : e0)) continue;
     uint32_t keep[4];
     for (int L = 0; L < 4; L++) keep[L] = (uint32_t)m[4 * t + L];
-    dropout_patch_tile(keys, b0 + (uint64_t)t * DROPOUT_TILE_BLOCKS, thr, frac, keep);
+    dropout_patch_tile(keys, b0 + (uint64_t)t * DROPOUT_TILE_BLOCKS, frac, keep);
     for (int L = 0; L < 4; L++) m[4 * t + L] = (__mmask32)keep[L];
   }
 }
@@ -78,17 +77,16 @@ static inline __attribute__((always_inline)) void mask_tiles2(const dropout_keys
   m[6] = _mm512_cmple_epu16_mask(b2, keep_max);
   m[7] = _mm512_cmple_epu16_mask(b3, keep_max);
   if (frac) {
-    /* Draws equal to T - 1, kept above: decided by their extra draw. */
-    __mmask32 e0 = _mm512_cmpeq_epu16_mask(a0, keep_max) | _mm512_cmpeq_epu16_mask(a1, keep_max) |
-                   _mm512_cmpeq_epu16_mask(a2, keep_max) | _mm512_cmpeq_epu16_mask(a3, keep_max);
-    __mmask32 e1 = _mm512_cmpeq_epu16_mask(b0v, keep_max) | _mm512_cmpeq_epu16_mask(b1, keep_max) |
-                   _mm512_cmpeq_epu16_mask(b2, keep_max) | _mm512_cmpeq_epu16_mask(b3, keep_max);
-    if (__builtin_expect(e0 | e1, 0)) {
+    /* a draw of 0xFFFF anywhere <=> the lane-wise maximum has one: one
+     * comparison for the 256 draws (vpmaxuw also runs on port 0, which
+     * Philox's shuffles leave free) */
+    __m512i top = _mm512_max_epu16(_mm512_max_epu16(_mm512_max_epu16(a0, a1), _mm512_max_epu16(a2, a3)),
+                                   _mm512_max_epu16(_mm512_max_epu16(b0v, b1), _mm512_max_epu16(b2, b3)));
+    if (__builtin_expect(_mm512_cmpeq_epu16_mask(top, _mm512_set1_epi16(-1)) != 0, 0)) {
       /* a copy: m's own address never escapes, so it can stay in registers */
       __mmask32 copy[8];
       for (int w = 0; w < 8; w++) copy[w] = m[w];
-      patch_tiles2(keys, b0, (uint32_t)(uint16_t)_mm_extract_epi16(_mm512_castsi512_si128(keep_max), 0) + 1, frac,
-                   e0, e1, copy);
+      patch_tiles2(keys, b0, frac, copy);
       for (int w = 0; w < 8; w++) m[w] = copy[w];
     }
   }

@@ -40,7 +40,6 @@ static void mask_tile(const dropout_keys *keys, uint64_t b0, uint32_t thr, uint6
                       uint8_t tile[DROPOUT_TILE_BYTES]) {
   uint32_t x[4][DROPOUT_TILE_BLOCKS];
   philox_tile(keys, b0, x);
-  const uint32_t edge = thr - 1;
   uint32_t words[4], at_edge = 0;
   for (int lane = 0; lane < 4; lane++) {
     uint32_t word = 0;
@@ -48,11 +47,11 @@ static void mask_tile(const dropout_keys *keys, uint64_t b0, uint32_t thr, uint6
       uint32_t lo = x[lane][j] & 0xFFFFu, hi = x[lane][j] >> 16;
       word |= (uint32_t)(lo < thr) << (2 * j);
       word |= (uint32_t)(hi < thr) << (2 * j + 1);
-      at_edge |= (uint32_t)(lo == edge) | (uint32_t)(hi == edge);
+      at_edge |= (uint32_t)(lo == DROPOUT_EDGE) | (uint32_t)(hi == DROPOUT_EDGE);
     }
     words[lane] = word;
   }
-  if (frac && at_edge) dropout_patch_tile(keys, b0, thr, frac, words);
+  if (frac && at_edge) dropout_patch_tile(keys, b0, frac, words);
   for (int lane = 0; lane < 4; lane++)
     for (int b = 0; b < 4; b++) tile[4 * lane + b] = (uint8_t)(words[lane] >> (8 * b));
 }

@@ -57,8 +57,8 @@ static inline void dropout_keys_init(dropout_keys *keys, uint64_t seed) {
 typedef struct dropout_job {
   const dropout_keys *keys;
   uint64_t block0;
-  uint32_t thr;   /* keep iff 16-bit draw < thr (but see frac) */
-  uint64_t frac;  /* nonzero: a draw of thr - 1 is kept iff its extra draw < frac */
+  uint32_t thr;   /* keep iff 16-bit draw < thr (SIMD kernels: thr >= 1), or see frac */
+  uint64_t frac;  /* nonzero: a draw of 0xFFFF is kept iff its extra draw < frac */
   size_t n;       /* elements (groups) in this piece */
   uint8_t *bits;  /* ceil(n / 8) mask bytes; bits past n in the last byte are 0 */
   void *dst;      /* forward/backward output, n elements */
@@ -85,25 +85,29 @@ const dropout_isa *tocha_dropout_isa_avx2(void);
 const dropout_isa *tocha_dropout_isa_avx512(void);
 
 /* The exact keep rate (tocha_dropout.h): element r (0..127) of the tile at
- * blocks b0.. whose 16-bit draw is thr - 1 is dropped iff the 64-bit extra
- * draw, lanes 0 and 1 (low word first) of the block with counter
- * { b0 lo, b0 hi, 0, 1 + r }, is >= frac.  Such elements come once in 2^16,
- * so the kernels test for them per tile and call this rarely. */
-static inline int dropout_boundary_drop(const dropout_keys *keys, uint64_t b0, unsigned r, uint64_t frac) {
+ * blocks b0.. whose 16-bit draw is 0xFFFF (above every threshold) is kept
+ * iff the 64-bit extra draw, lanes 0 and 1 (low word first) of the block
+ * with counter { b0 lo, b0 hi, 0, 1 + r }, is below frac.  Such draws come
+ * once in 2^16, and 0xFFFF is the one value a maximum over registers finds
+ * with a single comparison, so the kernels test a tile for them cheaply and
+ * call dropout_patch_tile rarely. */
+#define DROPOUT_EDGE 0xFFFFu
+
+static inline int dropout_edge_keep(const dropout_keys *keys, uint64_t b0, unsigned r, uint64_t frac) {
   const uint32_t ctr[4] = {(uint32_t)b0, (uint32_t)(b0 >> 32), 0, 1u + r};
   const uint32_t key[2] = {keys->k0[0], keys->k1[0]};
   uint32_t out[4];
   tocha_philox4x32(ctr, key, out);
-  return ((uint64_t)out[0] | (uint64_t)out[1] << 32) >= frac;
+  return ((uint64_t)out[0] | (uint64_t)out[1] << 32) < frac;
 }
 
-/* For a tile (blocks b0 .. b0+15) with at least one draw equal to thr - 1:
- * clears, in keep[L] (bit 2*j + h = element 32*L + 2*j + h, 1 = kept), the
- * bits of those draws that their extra draw drops.  The draws are computed
- * again here, in plain C: this runs for about one tile in 500 (when
- * frac != 0), and keeps the vector kernels free of the bookkeeping. */
-static __attribute__((noinline, cold, unused)) void dropout_patch_tile(const dropout_keys *keys, uint64_t b0, uint32_t thr,
-                                                               uint64_t frac, uint32_t keep[4]) {
+/* For a tile (blocks b0 .. b0+15) with at least one draw of 0xFFFF: sets,
+ * in keep[L] (bit 2*j + h = element 32*L + 2*j + h, 1 = kept), the bits of
+ * those draws that their extra draw keeps.  The draws are computed again
+ * here, in plain C: this runs for about one tile in 500 (when frac != 0),
+ * and keeps the vector kernels free of the bookkeeping. */
+static __attribute__((noinline, cold, unused)) void dropout_patch_tile(const dropout_keys *keys, uint64_t b0,
+                                                                       uint64_t frac, uint32_t keep[4]) {
   const uint32_t key[2] = {keys->k0[0], keys->k1[0]};
   for (unsigned j = 0; j < DROPOUT_TILE_BLOCKS; j++) {
     uint64_t b = b0 + j;
@@ -112,9 +116,9 @@ static __attribute__((noinline, cold, unused)) void dropout_patch_tile(const dro
     tocha_philox4x32(ctr, key, x);
     for (unsigned lane = 0; lane < 4; lane++)
       for (unsigned h = 0; h < 2; h++)
-        if (((x[lane] >> (16 * h)) & 0xFFFFu) == thr - 1 &&
-            dropout_boundary_drop(keys, b0, 32 * lane + 2 * j + h, frac))
-          keep[lane] &= ~(1u << (2 * j + h));
+        if (((x[lane] >> (16 * h)) & 0xFFFFu) == DROPOUT_EDGE &&
+            dropout_edge_keep(keys, b0, 32 * lane + 2 * j + h, frac))
+          keep[lane] |= 1u << (2 * j + h);
   }
 }
 
