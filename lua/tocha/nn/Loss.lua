@@ -1,0 +1,50 @@
+-- Shared argument checks of the element-wise criterions (AbsCriterion,
+-- SmoothL1Criterion, MarginCriterion, ...): one rule, one place.
+local tocha = require "tocha"
+local utils = require "tocha.utils"
+
+local Loss = {}
+
+--- sizeAverage as given (a boolean), or `default` when nil.
+function Loss.flag(name, what, v, default)
+  if v == nil then return default end
+  if type(v) ~= "boolean" then
+    error(string.format("%s: %s must be a boolean, got %s", name, what, tocha.type(v)), 3)
+  end
+  return v
+end
+
+--- A number argument, or `default` when nil.
+function Loss.number(name, what, v, default)
+  if v == nil then return default end
+  if type(v) ~= "number" then
+    error(string.format("%s: %s must be a number, got %s", name, what, tocha.type(v)), 3)
+  end
+  return v
+end
+
+--- Checks that input and target are tensors with one element count;
+-- returns target viewed with input's shape (a view, no copy).
+function Loss.pair(name, input, target)
+  if not tocha.isTensor(input) then
+    error(string.format("%s: input must be a tensor, got %s", name, tocha.type(input)), 3)
+  end
+  if not tocha.isTensor(target) then
+    error(string.format("%s: target must be a tensor, got %s", name, tocha.type(target)), 3)
+  end
+  if input:nElement() ~= target:nElement() then
+    error(string.format("%s: input (%s) and target (%s) must have the same number of elements", name,
+      utils.shape(input), utils.shape(target)), 3)
+  end
+  if tocha.type(target) ~= tocha.type(input) then target = target:type(input:type()) end
+  if not target:isSameSizeAs(input) then target = target:contiguous():viewAs(input) end
+  return target
+end
+
+--- The divisor of a sum: n with sizeAverage, else 1.
+function Loss.norm(self, n)
+  if self.sizeAverage and n > 0 then return n end
+  return 1
+end
+
+return Loss
