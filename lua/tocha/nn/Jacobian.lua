@@ -195,6 +195,57 @@ function Jacobian.testJacobianUpdateParameters(module, input, param, minval, max
   return max_abs_difference(fprop, bprop)
 end
 
+--- Checks the four ways of updating module[weight] (a field name) from
+-- its gradient module[gradWeight] against one another, on clones of
+-- module (Torch7's testAllUpdate): accGradParameters + updateParameters,
+-- accUpdateGradParameters, and both with the weight shared between two
+-- clones.  Returns a table of error norms keyed by the way.
+function Jacobian.testAllUpdate(module, input, weight, gradWeight)
+  local lr = tocha.uniform(0.1, 1)
+  local errors = {}
+
+  local m = module:clone()
+  local w0 = m[weight]:clone()
+  m:forward(input)
+  local gradOutput = utils.new_like(m.output):resizeAs(m.output):uniform(0, 1)
+  m:zeroGradParameters()
+  m:updateGradInput(input, gradOutput)
+  m:accGradParameters(input, gradOutput)
+  m:updateParameters(lr)
+  local step = m[gradWeight]:clone()
+  errors["accGradParameters"] = w0:clone():add(-lr, step):add(-1, m[weight]):norm()
+
+  local u = module:clone()
+  u:forward(input)
+  u:updateGradInput(input, gradOutput)
+  u:accUpdateGradParameters(input, gradOutput, lr)
+  errors["accUpdateGradParameters"] = u[weight]:clone():add(-1, m[weight]):norm()
+
+  -- each step runs on both clones before the next one (Torch7's order)
+  local function shared_error(...)
+    local a, b = module:clone(), module:clone()
+    b:share(a, weight)
+    a:forward(input)
+    b:forward(input)
+    for i = 1, select("#", ...) do
+      local step_fn = select(i, ...)
+      step_fn(a)
+      step_fn(b)
+    end
+    local expected = w0:clone():add(-2 * lr, step)
+    return expected:clone():add(-1, a[weight]):norm() + expected:clone():add(-1, b[weight]):norm()
+  end
+  errors["accGradParameters [shared]"] = shared_error(
+    function(c) c:zeroGradParameters() end,
+    function(c) c:updateGradInput(input, gradOutput) end,
+    function(c) c:accGradParameters(input, gradOutput) end,
+    function(c) c:updateParameters(lr) end)
+  errors["accUpdateGradParameters [shared]"] = shared_error(
+    function(c) c:updateGradInput(input, gradOutput) end,
+    function(c) c:accUpdateGradParameters(input, gradOutput, lr) end)
+  return errors
+end
+
 --- The largest difference between criterion:backward(input, target) and the
 -- central differences of criterion:forward.  input is used as given (its
 -- valid range depends on the criterion) and is not modified.

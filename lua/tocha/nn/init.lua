@@ -97,5 +97,6 @@ require "tocha.nn.ModuleCriterion"
 require "tocha.nn.ClassSimplexCriterion"
 require "tocha.nn.L1Cost"
 require "tocha.nn.L1Penalty"
+require "tocha.nn.CAdd"
 
 return nn
