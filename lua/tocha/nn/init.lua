@@ -114,5 +114,12 @@ require "tocha.nn.ZeroGrad"
 require "tocha.nn.WhiteNoise"
 require "tocha.nn.OneHot"
 require "tocha.nn.ReLU6"
+require "tocha.nn.Copy"
+require "tocha.nn.DontCast"
+require "tocha.nn.GatedLinearUnit"
+require "tocha.nn.Padding"
+require "tocha.nn.RReLU"
+require "tocha.nn.Bottle"
+require "tocha.nn.MixtureTable"
 
 return nn
