@@ -121,5 +121,12 @@ require "tocha.nn.Padding"
 require "tocha.nn.RReLU"
 require "tocha.nn.Bottle"
 require "tocha.nn.MixtureTable"
+require "tocha.nn.Euclidean"
+require "tocha.nn.WeightedEuclidean"
+require "tocha.nn.PairwiseDistance"
+require "tocha.nn.CosineDistance"
+require "tocha.nn.Cosine"
+require "tocha.nn.Bilinear"
+require "tocha.nn.Normalize"
 
 return nn
