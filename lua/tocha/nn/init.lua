@@ -128,5 +128,6 @@ require "tocha.nn.CosineDistance"
 require "tocha.nn.Cosine"
 require "tocha.nn.Bilinear"
 require "tocha.nn.Normalize"
+require "tocha.nn.hessian"
 
 return nn
