@@ -1,0 +1,409 @@
+-- The modules of the second nn batch (CAdd, Max/Min, RReLU, Normalize, the
+-- distance layers, Bilinear, the table modules, ...): outputs against
+-- plain reference loops written here, float64 gradients of the input and
+-- of the parameters against central differences (<= 1e-6), and malformed
+-- calls.
+local tocha = require "tocha"
+local nn = require "tocha.nn"
+
+local TOL = 1e-6
+
+local function assert_error(pattern, f, ...)
+  local ok, err = pcall(f, ...)
+  assert.is_false(ok, "expected an error matching " .. pattern)
+  assert.is_truthy(tostring(err):find(pattern, 1, true), "error was: " .. tostring(err))
+end
+
+local function D(...) return tocha.DoubleTensor(...) end
+
+local function is_table(t) return type(t) == "table" and not tocha.isTensor(t) end
+
+-- The tensors of a nested table, depth first.
+local function leaves(t, out)
+  out = out or {}
+  if tocha.isTensor(t) then
+    out[#out + 1] = t
+  elseif is_table(t) then
+    for _, v in ipairs(t) do leaves(v, out) end
+  end
+  return out
+end
+
+local function clone_nested(t)
+  if tocha.isTensor(t) then return t:clone() end
+  local c = {}
+  for i, v in ipairs(t) do c[i] = clone_nested(v) end
+  return c
+end
+
+-- L = sum over output tensors of output .* G (G fixed at random).
+local function loss(module, input, G)
+  local total = 0
+  for i, o in ipairs(leaves(module:forward(input))) do total = total + o:clone():cmul(G[i]):sum() end
+  return total
+end
+
+-- The largest difference between backward's gradients (of every input
+-- tensor, and of each parameter in `params` with its gradient in `grads`)
+-- and central differences of L.
+local function gradient_error(module, input, params, grads)
+  params, grads = params or {}, grads or {}
+  local G = {}
+  for i, o in ipairs(leaves(module:forward(input))) do G[i] = o:clone():uniform(-1, 1) end
+  local gradOutput = clone_nested(module.output)
+  for i, g in ipairs(leaves(gradOutput)) do g:copy(G[i]) end
+  module:zeroGradParameters()
+  local gi = clone_nested(module:backward(input, gradOutput))
+  local analytic = leaves(gi)
+  local vars = leaves(input)
+  for i, p in ipairs(params) do
+    vars[#vars + 1] = p
+    analytic[#analytic + 1] = grads[i]:clone()
+  end
+  local worst = 0
+  for v, x in ipairs(vars) do
+    local flat = x:view(x:nElement())
+    local g = analytic[v]:contiguous():view(x:nElement())
+    for k = 1, x:nElement() do
+      local orig = flat[k]
+      flat[k] = orig + 1e-6
+      local hi = loss(module, input, G)
+      flat[k] = orig - 1e-6
+      local lo = loss(module, input, G)
+      flat[k] = orig
+      worst = math.max(worst, math.abs((hi - lo) / 2e-6 - g[k]))
+    end
+  end
+  return worst
+end
+
+local function near(a, b, tol)
+  assert.is_true(math.abs(a - b) <= (tol or 1e-10) * math.max(1, math.abs(a)), string.format("%.17g vs %.17g", a, b))
+end
+
+local function tensor_near(expected, got, tol)
+  assert.are.same(expected:size():totable(), got:size():totable())
+  assert.is_true(expected:clone():add(-1, got:typeAs(expected)):abs():max() <= (tol or 1e-10))
+end
+
+describe("nn.Module:replace and accUpdateGradParameters", function()
+  it("replaces modules depth first and returns the replacement of the root", function()
+    local s = nn.Sequential():add(nn.Linear(2, 2)):add(nn.Sigmoid())
+    s:replace(function(m) return tocha.type(m) == "nn.Sigmoid" and nn.Tanh() or m end)
+    assert.are.equal("nn.Tanh", tocha.type(s:get(2)))
+    assert.are.equal("nn.Sigmoid", tocha.type(nn.Tanh():replace(function() return nn.Sigmoid() end)))
+  end)
+
+  it("accUpdateGradParameters is weight -= lr * gradient", function()
+    tocha.manualSeed(1)
+    local m = nn.Linear(3, 2):double()
+    local x, g = D(4, 3):uniform(), D(4, 2):uniform()
+    local ref = m:clone()
+    ref:zeroGradParameters()
+    ref:backward(x, g)
+    m:forward(x)
+    m:accUpdateGradParameters(x, g, 0.5)
+    tensor_near(ref.weight:clone():add(-0.5, ref.gradWeight), m.weight, 1e-12)
+    tensor_near(ref.bias:clone():add(-0.5, ref.gradBias), m.bias, 1e-12)
+    for way, err in pairs(nn.Jacobian.testAllUpdate(nn.CMul(3):double(), D(4, 3):uniform(), "weight", "gradWeight")) do
+      assert.is_true(err < 1e-12, way)
+    end
+  end)
+end)
+
+describe("nn.CAdd and nn.CMul", function()
+  it("repeat size-1 dimensions and batch rows, with parameter gradients", function()
+    tocha.manualSeed(2)
+    for _, size in ipairs({ { 3, 1, 1 }, { 1, 4, 1 }, { 3, 4, 2 } }) do
+      local x = D(3, 4, 2):uniform(-1, 1)
+      local add = nn.CAdd(table.unpack(size)):double()
+      local y = add:forward(x)
+      for i = 1, 3 do
+        for j = 1, 4 do
+          for k = 1, 2 do
+            local b = add.bias[math.min(i, size[1])][math.min(j, size[2])][math.min(k, size[3])]
+            near(x[i][j][k] + b, y[i][j][k])
+          end
+        end
+      end
+      assert.is_true(gradient_error(add, x, { add.bias }, { add.gradBias }) <= TOL)
+      local mul = nn.CMul(table.unpack(size)):double()
+      assert.is_true(gradient_error(mul, x, { mul.weight }, { mul.gradWeight }) <= TOL)
+    end
+    local batch = nn.CAdd(4, 2):double()
+    assert.is_true(gradient_error(batch, D(3, 4, 2):uniform(), { batch.bias }, { batch.gradBias }) <= TOL)
+    assert_error("nn.CAdd: an input of size 5 is neither a sample nor a batch of samples of size 4x2",
+      function() batch:forward(D(5)) end)
+  end)
+end)
+
+describe("nn.Max and nn.Min", function()
+  it("reduce along a dimension (negative, or shifted by nInputDims) and route the gradient", function()
+    local x = D({ { 1, 5, 3 }, { 4, 2, 6 } })
+    assert.are.same({ 5, 6 }, nn.Max(2):forward(x):totable())
+    assert.are.same({ 1, 2 }, nn.Min(-1):forward(x):totable())
+    assert.are.same({ 5, 6 }, nn.Max(1, 1):forward(x):totable())
+    local m = nn.Max(1)
+    m:forward(x)
+    assert.are.same({ { 0, 2, 0 }, { 1, 0, 3 } }, m:backward(x, D({ 1, 2, 3 })):totable())
+    tocha.manualSeed(3)
+    assert.is_true(gradient_error(nn.Max(2), D(3, 4):uniform()) <= TOL)
+    assert.is_true(gradient_error(nn.Min(1), D(5):uniform()) <= TOL)
+    assert_error("nn.Max: dimension 3 out of range for a 2D input", function() nn.Max(3):forward(x) end)
+  end)
+end)
+
+describe("nn.RReLU", function()
+  it("uses (lower + upper) / 2 in evaluation and random slopes in [lower, upper] in training", function()
+    tocha.manualSeed(4)
+    local m = nn.RReLU(0.1, 0.3):double()
+    m:evaluate()
+    local x = D({ -2, -0.5, 0.5, 3 })
+    assert.are.same({ -0.4, -0.1, 0.5, 3 }, m:forward(x):totable())
+    assert.is_true(gradient_error(m, D(6):uniform(-1, 1)) <= TOL)
+    m:training()
+    local y = m:forward(D(1000):fill(-1))
+    assert.is_true(y:max() <= -0.1 and y:min() >= -0.3)
+    local g = m:backward(D(1000):fill(-1), D(1000):fill(1))
+    assert.are.same(y:totable(), g:clone():mul(-1):totable())
+    assert_error("nn.RReLU: need 0 <= lower <= upper", function() nn.RReLU(0.5, 0.2) end)
+  end)
+end)
+
+describe("nn.Normalize", function()
+  it("divides by the p-norm (p = 1, 2, 3, inf) with its Jacobian", function()
+    tocha.manualSeed(5)
+    local x = D(3, 4):uniform(-1, 1)
+    for _, p in ipairs({ 1, 2, 3, math.huge }) do
+      local m = nn.Normalize(p):double()
+      local y = m:forward(x)
+      for r = 1, 3 do
+        local s = 0
+        for k = 1, 4 do s = p == math.huge and math.max(s, math.abs(x[r][k])) or s + math.abs(x[r][k]) ^ p end
+        local norm = p == math.huge and s + 1e-10 or (s + 1e-10) ^ (1 / p)
+        for k = 1, 4 do near(x[r][k] / norm, y[r][k]) end
+      end
+      assert.is_true(gradient_error(m, x) <= TOL, "p = " .. p)
+    end
+    assert.is_true(gradient_error(nn.Normalize(2):double(), D(5):uniform()) <= TOL)
+    assert_error("nn.Normalize: p must be a positive number", function() nn.Normalize(0) end)
+  end)
+end)
+
+describe("the distance layers", function()
+  it("Euclidean and WeightedEuclidean: ||c_j (w_j - x)|| per template", function()
+    tocha.manualSeed(6)
+    local m = nn.Euclidean(3, 2):double()
+    local x = D(3):uniform()
+    local y = m:forward(x)
+    for j = 1, 2 do near(x:dist(m.weight:select(2, j)), y[j]) end
+    local xb = D(4, 3):uniform()
+    assert.is_true(gradient_error(m, xb, { m.weight }, { m.gradWeight }) <= TOL)
+    local w = nn.WeightedEuclidean(3, 2):double()
+    w.diagCov:uniform(0.5, 2)
+    local yw = w:forward(xb)
+    for r = 1, 4 do
+      for j = 1, 2 do
+        local s = 0
+        for i = 1, 3 do s = s + (w.diagCov[i][j] * (w.weight[i][j] - xb[r][i])) ^ 2 end
+        near(math.sqrt(s), yw[r][j])
+      end
+    end
+    assert.is_true(gradient_error(w, xb, { w.weight, w.diagCov }, { w.gradWeight, w.gradDiagCov }) <= TOL)
+    assert_error("nn.Euclidean: input must be a vector of 3 elements or a batch (batch, 3)",
+      function() m:forward(D(4)) end)
+  end)
+
+  it("PairwiseDistance, CosineDistance and Cosine", function()
+    tocha.manualSeed(7)
+    local a, b = D(3, 4):uniform(-3, 3), D(3, 4):uniform(-3, 3)
+    for _, p in ipairs({ 1, 2, 3 }) do
+      local m = nn.PairwiseDistance(p):double()
+      local y = m:forward({ a, b })
+      for r = 1, 3 do
+        local s = 0
+        for k = 1, 4 do s = s + math.abs(a[r][k] - b[r][k]) ^ p end
+        near(s ^ (1 / p), y[r])
+      end
+      assert.is_true(gradient_error(m, { a:clone(), b:clone() }) <= TOL)
+    end
+    local cd = nn.CosineDistance():double()
+    local c = cd:forward({ a, b })
+    for r = 1, 3 do near(a[r]:dot(b[r]) / (a[r]:norm() * b[r]:norm()), c[r], 1e-9) end
+    assert.is_true(gradient_error(cd, { a:clone(), b:clone() }) <= TOL)
+    assert.is_true(gradient_error(cd, { a[1]:clone(), b[1]:clone() }) <= TOL)
+    local cos = nn.Cosine(4, 2):double()
+    local yc = cos:forward(a)
+    for r = 1, 3 do
+      for j = 1, 2 do near(a[r]:dot(cos.weight[j]) / (a[r]:norm() * cos.weight[j]:norm()), yc[r][j], 1e-9) end
+    end
+    assert.is_true(gradient_error(cos, a:clone(), { cos.weight }, { cos.gradWeight }) <= TOL)
+    assert.is_true(gradient_error(cos, a[2]:clone(), { cos.weight }, { cos.gradWeight }) <= TOL)
+    assert_error("nn.PairwiseDistance: input must be two vectors or two matrices of one size",
+      function() nn.PairwiseDistance(2):forward({ a, D(4) }) end)
+  end)
+end)
+
+describe("nn.Bilinear", function()
+  it("is x1^T W_k x2 + b_k with input and parameter gradients", function()
+    tocha.manualSeed(8)
+    local m = nn.Bilinear(3, 2, 4):double()
+    local x1, x2 = D(5, 3):uniform(-1, 1), D(5, 2):uniform(-1, 1)
+    local y = m:forward({ x1, x2 })
+    for n = 1, 5 do
+      for k = 1, 4 do
+        local s = m.bias[k]
+        for i = 1, 3 do
+          for j = 1, 2 do s = s + x1[n][i] * m.weight[k][i][j] * x2[n][j] end
+        end
+        near(s, y[n][k])
+      end
+    end
+    assert.is_true(gradient_error(m, { x1, x2 }, { m.weight, m.bias }, { m.gradWeight, m.gradBias }) <= TOL)
+    assert.is_nil(nn.Bilinear(3, 2, 4, false).bias)
+    assert_error("nn.Bilinear: input must be {(batch, 3), (batch, 2)}", function() m:forward({ x2, x1 }) end)
+  end)
+end)
+
+describe("simple layers", function()
+  it("Padding inserts value before or after an index, with nInputDim", function()
+    local x = D({ { 1, 2, 3 }, { 4, 5, 6 } })
+    assert.are.same({ { 1, 2, 3, 9 }, { 4, 5, 6, 9 } }, nn.Padding(2, 1, nil, 9):forward(x):totable())
+    assert.are.same({ { 9, 9, 1, 2, 3 }, { 9, 9, 4, 5, 6 } }, nn.Padding(1, -2, 1, 9):forward(x):totable())
+    assert.are.same({ { 1, 0, 2, 3 }, { 4, 0, 5, 6 } }, nn.Padding(2, -1, nil, 0, 2):forward(x):totable())
+    assert.is_true(gradient_error(nn.Padding(2, 2, nil, 0, 2):double(), D(2, 3):uniform()) <= TOL)
+    assert_error("nn.Padding: index 5 out of range", function() nn.Padding(2, -1, nil, 0, 5):forward(x) end)
+  end)
+
+  it("GatedLinearUnit, ReLU6, OneHot, Constant, ZeroGrad, WhiteNoise, Collapse", function()
+    tocha.manualSeed(9)
+    local x = D(3, 4):uniform(-2, 2)
+    local g = nn.GatedLinearUnit():forward(x)
+    for r = 1, 3 do
+      for k = 1, 2 do near(x[r][k] / (1 + math.exp(-x[r][k + 2])), g[r][k]) end
+    end
+    assert.is_true(gradient_error(nn.GatedLinearUnit(1), D(4, 3):uniform()) <= TOL)
+    assert_error("nn.GatedLinearUnit: dimension 2 of input (3x3) must exist and have an even size",
+      function() nn.GatedLinearUnit():forward(D(3, 3)) end)
+    assert.are.same({ 0, 0, 3, 6 }, nn.ReLU6():forward(D({ -1, 0, 3, 7 })):totable())
+    assert.are.same({ { 0, 1, 0 }, { 0, 0, 1 } }, nn.OneHot(3):forward(tocha.LongTensor({ 2, 3 })):totable())
+    assert_error("nn.OneHot: index out of range 1..3", function() nn.OneHot(3):forward(tocha.LongTensor({ 4 })) end)
+    local c = nn.Constant(D({ 1, 2 }), 1):forward(D(3, 5))
+    assert.are.same({ { 1, 2 }, { 1, 2 }, { 1, 2 } }, c:totable())
+    assert.are.same({ 0, 0 }, nn.ZeroGrad():backward(D(2), D({ 1, 1 })):totable())
+    local noise = nn.WhiteNoise(0, 0):double()
+    assert.are.same({ 1, 2 }, noise:forward(D({ 1, 2 })):totable())
+    assert.are.same({ 8, 12 }, nn.Collapse(2):forward(D(8, 3, 4)):size():totable())
+  end)
+end)
+
+describe("table modules", function()
+  it("ParallelTable and MapTable apply modules per entry; MapTable shares parameters", function()
+    tocha.manualSeed(10)
+    local lin = nn.Linear(3, 2):double()
+    local map = nn.MapTable(lin)
+    local xs = { D(3):uniform(), D(3):uniform(), D(3):uniform() }
+    local out = map:forward(xs)
+    assert.are.equal(3, #out)
+    for i = 1, 3 do tensor_near(lin:clone():forward(xs[i]), out[i]) end
+    assert.is_true(gradient_error(map, xs, { lin.weight }, { lin.gradWeight }) <= TOL)
+    local par = nn.ParallelTable():add(nn.Tanh()):add(nn.Square()):double()
+    assert.is_true(gradient_error(par, { D(2):uniform(), D(3):uniform() }) <= TOL)
+    assert_error("In 1 module of nn.ParallelTable", function()
+      nn.ParallelTable():add(nn.Linear(3, 1)):forward({ D(2) })
+    end)
+  end)
+
+  it("FlattenTable, ZipTable, ZipTableOneToMany and CAddTensorTable keep the tensors", function()
+    local a, b, c = D({ 1 }), D({ 2, 3 }), D({ 4 })
+    local flat = nn.FlattenTable():forward({ a, { b, { c } } })
+    assert.are.equal(3, #flat)
+    assert.are.equal(c, flat[3])
+    local z = nn.ZipTable():forward({ { a, b }, { c, a } })
+    assert.are.equal(c, z[1][2])
+    assert.are.equal(b, z[2][1])
+    local one = nn.ZipTableOneToMany()
+    local o = one:forward({ a, { b, c } })
+    assert.are.equal(a, o[2][1])
+    local gi = one:backward({ a, { b, c } }, { { D({ 1 }), b }, { D({ 2 }), c } })
+    assert.are.same({ 3 }, gi[1]:totable())
+    local ct = nn.CAddTensorTable()
+    local v = D({ 1, 1 })
+    assert.are.same({ 3, 4 }, ct:forward({ v, { D({ 2, 3 }) } })[1]:totable())
+    assert.is_true(gradient_error(ct, { D(2):uniform(), { D(2):uniform(), D(2):uniform() } }) <= TOL)
+    assert_error("nn.FlattenTable: input must be a table", function() nn.FlattenTable():forward(a) end)
+  end)
+
+  it("MixtureTable mixes experts from a table or a tensor, vectors or batches", function()
+    tocha.manualSeed(11)
+    local gater, experts = D(2, 3):uniform(), { D(2, 4):uniform(), D(2, 4):uniform(), D(2, 4):uniform() }
+    local m = nn.MixtureTable()
+    local y = m:forward({ gater, experts })
+    for r = 1, 2 do
+      for k = 1, 4 do
+        local s = 0
+        for e = 1, 3 do s = s + gater[r][e] * experts[e][r][k] end
+        near(s, y[r][k])
+      end
+    end
+    assert.is_true(gradient_error(nn.MixtureTable(), { gater, experts }) <= TOL)
+    local stacked = D(2, 3, 4):uniform()
+    assert.is_true(gradient_error(nn.MixtureTable(2), { gater, stacked }) <= TOL)
+    assert.is_true(gradient_error(nn.MixtureTable(), { D(3):uniform(), { D(4):uniform(), D(4):uniform(),
+      D(4):uniform() } }) <= TOL)
+    assert_error("nn.MixtureTable: one gater output per expert: 3 and 2",
+      function() nn.MixtureTable():forward({ gater, { experts[1], experts[2] } }) end)
+  end)
+
+  it("MaskedSelect and Index route gradients back", function()
+    local x, mask = D({ { 10, 20 }, { 30, 40 } }), tocha.ByteTensor({ { 1, 0 }, { 0, 1 } })
+    local ms = nn.MaskedSelect()
+    assert.are.same({ 10, 40 }, ms:forward({ x, mask }):totable())
+    assert.are.same({ { 20, 0 }, { 0, 80 } }, ms:backward({ x, mask }, D({ 20, 80 }))[1]:totable())
+    local idx = nn.Index(1)
+    local input = { D({ 10, 20, 30 }), tocha.LongTensor({ 1, 2, 2, 3 }) }
+    assert.are.same({ 10, 20, 20, 30 }, idx:forward(input):totable())
+    assert.are.same({ 1, 2, 3 }, idx:backward(input, D({ 1, 1, 1, 3 }))[1]:totable())
+    assert_error("nn.Index: dimension must be a positive integer", function() nn.Index(0) end)
+  end)
+
+  it("Bottle folds leading dimensions into the batch", function()
+    tocha.manualSeed(12)
+    local lin = nn.Linear(4, 3):double()
+    local b = nn.Bottle(lin)
+    local x = D(2, 5, 4):uniform()
+    local y = b:forward(x)
+    assert.are.same({ 2, 5, 3 }, y:size():totable())
+    tensor_near(lin:clone():forward(x[2]), y[2])
+    assert.is_true(gradient_error(b, x, { lin.weight, lin.bias }, { lin.gradWeight, lin.gradBias }) <= TOL)
+  end)
+end)
+
+describe("nn.Copy and nn.DontCast", function()
+  it("Copy converts between types; DontCast keeps its module's type", function()
+    local c = nn.Copy("torch.DoubleTensor", "torch.FloatTensor")
+    local y = c:forward(D({ 1, 2 }))
+    assert.are.equal("tocha.FloatTensor", tocha.type(y))
+    assert.are.equal("tocha.DoubleTensor", tocha.type(c:backward(D({ 1, 2 }), y)))
+    local lin = nn.Linear(2, 1):float()
+    local dc = nn.DontCast(lin, true)
+    local out = dc:forward(D({ 1, 2 }))
+    assert.are.equal("tocha.FloatTensor", tocha.type(lin.weight))
+    assert.are.equal(tocha.type(tocha.Tensor()), tocha.type(out))
+    dc:double()
+    assert.are.equal("tocha.FloatTensor", tocha.type(lin.weight))
+    assert_error("nn.Copy: unknown tensor type torch.BogusTensor", function() nn.Copy("torch.BogusTensor") end)
+  end)
+end)
+
+describe("nn.hessian", function()
+  it("gives Linear's diagonal Hessian as the sums of squared first derivatives", function()
+    tocha.manualSeed(13)
+    nn.hessian.enable()
+    local m = nn.Linear(3, 2):double()
+    local x = D(3)
+    assert.is_true(nn.Jacobian.testDiagHessianInput(m, x) < 1e-10)
+    assert.is_true(nn.Jacobian.testDiagHessianWeight(m, x) < 1e-10)
+    assert.is_true(nn.Jacobian.testDiagHessianBias(m, x) < 1e-10)
+  end)
+end)
