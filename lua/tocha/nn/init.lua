@@ -129,5 +129,9 @@ require "tocha.nn.Cosine"
 require "tocha.nn.Bilinear"
 require "tocha.nn.Normalize"
 require "tocha.nn.hessian"
+require "tocha.nn.DistanceRatioCriterion"
+require "tocha.nn.PixelShuffle"
+require "tocha.nn.Decorator"
+require "tocha.nn.Profile"
 
 return nn
