@@ -133,5 +133,6 @@ require "tocha.nn.DistanceRatioCriterion"
 require "tocha.nn.PixelShuffle"
 require "tocha.nn.Decorator"
 require "tocha.nn.Profile"
+require "tocha.nn.LinearWeightNorm"
 
 return nn
