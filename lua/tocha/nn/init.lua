@@ -134,5 +134,6 @@ require "tocha.nn.PixelShuffle"
 require "tocha.nn.Decorator"
 require "tocha.nn.Profile"
 require "tocha.nn.LinearWeightNorm"
+require "tocha.nn.Kmeans"
 
 return nn
