@@ -135,5 +135,6 @@ require "tocha.nn.Decorator"
 require "tocha.nn.Profile"
 require "tocha.nn.LinearWeightNorm"
 require "tocha.nn.Kmeans"
+require "tocha.nn.Convert"
 
 return nn
