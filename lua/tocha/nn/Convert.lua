@@ -25,7 +25,9 @@ function Convert:__init(inputShape, outputShape)
   self.inputBatchDim = self.inputShape:find("b")
   self.outputBatchDim = self.outputShape:find("b")
   if self.inputShape == "b*" or self.outputShape == "b*" then
-    if self.inputShape ~= self.outputShape then error(string.format("%s: both or neither shapes must be b*", NAME), 2) end
+    if self.inputShape ~= self.outputShape then
+      error(string.format("%s: both or neither shapes must be b*", NAME), 2)
+    end
     self.nInputDim = -1
     self.kind = "identity"
     return
