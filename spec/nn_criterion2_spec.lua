@@ -409,3 +409,18 @@ describe("nn.CrossEntropyCriterion and nll.sizeAverage", function()
     assert.is_true(nn.Jacobian.testCriterion(c2, x, t) <= TOL)
   end)
 end)
+
+describe("nn.DistanceRatioCriterion", function()
+  it("is X + log(exp(-X) + exp(-Y)), averaged, with its gradient", function()
+    tocha.manualSeed(15)
+    local X, Y = tocha.DoubleTensor(5, 1):uniform(0, 3), tocha.DoubleTensor(5, 1):uniform(0, 3)
+    local c = nn.DistanceRatioCriterion():double()
+    local sum = 0
+    for i = 1, 5 do sum = sum + X[i][1] + math.log(math.exp(-X[i][1]) + math.exp(-Y[i][1])) end
+    near(sum / 5, c:forward({ X, Y }))
+    assert.is_true(table_check(c, { X, Y }) <= TOL)
+    c.sizeAverage = false
+    near(sum, c:forward({ X, Y }))
+    assert_error("nn.DistanceRatioCriterion: input must be {X, Y}", function() c:forward({ X, D({ 1 }) }) end)
+  end)
+end)

@@ -407,3 +407,92 @@ describe("nn.hessian", function()
     assert.is_true(nn.Jacobian.testDiagHessianBias(m, x) < 1e-10)
   end)
 end)
+
+describe("nn.PixelShuffle", function()
+  it("moves channel blocks into r x r pixel blocks (Shi et al.'s Eq. 4), and back", function()
+    tocha.manualSeed(14)
+    local r = 2
+    local x = D(2, 2 * r * r, 3, 3):uniform()
+    local m = nn.PixelShuffle(r):double()
+    local y = m:forward(x)
+    assert.are.same({ 2, 2, 6, 6 }, y:size():totable())
+    for b = 1, 2 do
+      for c = 1, 2 do
+        for h = 1, 6 do
+          for w = 1, 6 do
+            local ch = (c - 1) * r * r + r * ((h - 1) % r) + (w - 1) % r + 1
+            assert.are.equal(x[b][ch][(h - 1) // r + 1][(w - 1) // r + 1], y[b][c][h][w])
+          end
+        end
+      end
+    end
+    assert.is_true(gradient_error(m, D(8, 2, 2):uniform()) <= TOL)
+    assert_error("nn.PixelShuffle: 3 channels are not a multiple of 4", function() m:forward(D(3, 2, 2)) end)
+  end)
+end)
+
+describe("nn.LinearWeightNorm", function()
+  it("is Linear with weight rows g v / ||v||, gradients for v, g and bias", function()
+    tocha.manualSeed(15)
+    local m = nn.LinearWeightNorm(3, 2):double()
+    m.g:uniform(0.5, 2)
+    local x = D(4, 3):uniform(-1, 1)
+    local y = m:forward(x)
+    for n = 1, 4 do
+      for i = 1, 2 do
+        local s = m.bias[i]
+        for j = 1, 3 do s = s + m.g[i][1] * m.v[i][j] / m.v[i]:norm() * x[n][j] end
+        near(s, y[n][i])
+      end
+    end
+    assert.is_true(gradient_error(m, x, { m.v, m.g, m.bias }, { m.gradV, m.gradG, m.gradBias }) <= TOL)
+    local lin = nn.Linear(3, 2):double()
+    local wn = nn.LinearWeightNorm.fromLinear(lin)
+    tensor_near(lin:forward(x), wn:forward(x), 1e-12)
+    tensor_near(lin:forward(x), wn:toLinear():forward(x), 1e-12)
+  end)
+end)
+
+describe("nn.Kmeans", function()
+  it("assigns samples to the nearest centre and moves centres to their means", function()
+    tocha.manualSeed(16)
+    local km = nn.Kmeans(2, 2):double()
+    km.weight:copy(D({ { 0, 0 }, { 10, 10 } }))
+    local x = D({ { 1, 1 }, { 9, 9 }, { -1, 1 }, { 11, 12 } })
+    assert.are.same({ 1, 2, 1, 2 }, km:forward(x):totable())
+    near(2 + 2 + 2 + 5, km.loss)
+    km:zeroGradParameters()
+    km:backward(x, D(4))
+    km.weight:add(-1, km.gradWeight)
+    tensor_near(D({ { 0, 1 }, { 10, 10.5 } }), km.weight, 1e-6)
+    km:initKmeansPlus(x)
+    assert_error("nn.Kmeans: input must be a matrix (samples, 2)", function() km:forward(D(3)) end)
+  end)
+end)
+
+describe("nn.Convert", function()
+  it("permutes, flattens and converts types, for batches and single samples", function()
+    tocha.manualSeed(17)
+    local x = D(2, 3, 4, 5):uniform()
+    local c = nn.Convert("bchw", "chwb"):double()
+    tensor_near(x:permute(2, 3, 4, 1):contiguous(), c:forward(x))
+    assert.is_true(gradient_error(c, D(2, 3, 2, 2):uniform()) <= TOL)
+    local f = nn.Convert("bchw", "bf"):double()
+    assert.are.same({ 2, 60 }, f:forward(x):size():totable())
+    assert.are.same({ 60 }, nn.Convert("chw", "f"):double():forward(x[1]):size():totable())
+    tensor_near(x[1]:permute(2, 3, 1):contiguous(), nn.Convert("chw", "hwc"):double():forward(x[1]))
+    assert.are.equal("tocha.FloatTensor", tocha.type(nn.Convert():float():forward(x)))
+    assert_error("nn.Convert: unrecognized conversion of shape bf to bchw", function() nn.Convert("bf", "bchw") end)
+  end)
+end)
+
+describe("nn.Profile", function()
+  it("passes forward and backward through its module", function()
+    local lin = nn.Linear(3, 2):double()
+    local p = nn.Profile(lin, 1000)
+    local x = D(1, 3):uniform()
+    tensor_near(lin:forward(x), p:forward(x))
+    assert.are.equal(1, p.numFwds)
+    assert_error("nn.Profile: module expected", function() nn.Profile(3) end)
+  end)
+end)
