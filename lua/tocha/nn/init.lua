@@ -136,5 +136,6 @@ require "tocha.nn.Profile"
 require "tocha.nn.LinearWeightNorm"
 require "tocha.nn.Kmeans"
 require "tocha.nn.Convert"
+require "tocha.nn.SparseLinear"
 
 return nn
