@@ -526,3 +526,24 @@ describe("nn.SparseLinear", function()
     assert_error("nn.SparseLinear: sample 1 has an index out of range 1..6", function() m:forward(D({ { 7, 1 } })) end)
   end)
 end)
+
+describe("nn.FeatureLPPooling", function()
+  it("takes the Lp norm of feature windows, with its gradient", function()
+    tocha.manualSeed(19)
+    local x = D(7, 2):uniform(-1, 1)
+    local m = nn.FeatureLPPooling(3, 2, 2):double()
+    local y = m:forward(x)
+    assert.are.same({ 3, 2 }, y:size():totable())
+    for k = 1, 3 do
+      for j = 1, 2 do
+        local s = 0
+        for f = (k - 1) * 2 + 1, (k - 1) * 2 + 3 do s = s + x[f][j] ^ 2 end
+        near(math.sqrt(s), y[k][j])
+      end
+    end
+    assert.is_true(gradient_error(m, x) <= TOL)
+    assert.is_true(gradient_error(nn.FeatureLPPooling(2, 1, 3, true):double(), D(2, 5, 2, 2):uniform(0.1, 1)) <= TOL)
+    assert.are.same({ 0, 0 }, nn.FeatureLPPooling(2, 1, 2):double():backward(D(2):zero(), D(1):fill(1)):totable())
+    assert_error("nn.FeatureLPPooling: stride must be within 1 to 4", function() nn.FeatureLPPooling(2, 5, 2) end)
+  end)
+end)

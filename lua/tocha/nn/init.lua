@@ -137,5 +137,6 @@ require "tocha.nn.LinearWeightNorm"
 require "tocha.nn.Kmeans"
 require "tocha.nn.Convert"
 require "tocha.nn.SparseLinear"
+require "tocha.nn.FeatureLPPooling"
 
 return nn
