@@ -547,3 +547,12 @@ describe("nn.FeatureLPPooling", function()
     assert_error("nn.FeatureLPPooling: stride must be within 1 to 4", function() nn.FeatureLPPooling(2, 5, 2) end)
   end)
 end)
+
+describe("nn.Unsqueeze with numInputDims", function()
+  it("counts pos after all the leading batch dimensions (Torch7)", function()
+    assert.are.same({ 1, 1, 3, 2, 1 }, nn.Unsqueeze(3, 2):forward(D(1, 1, 3, 2)):size():totable())
+    assert.are.same({ 5, 2, 1, 3, 4 }, nn.Unsqueeze(2, 3):forward(D(5, 2, 3, 4)):size():totable())
+    assert_error("nn.Unsqueeze: numInputDims (3) exceeds the input's 2 dimensions",
+      function() nn.Unsqueeze(1, 3):forward(D(2, 2)) end)
+  end)
+end)
