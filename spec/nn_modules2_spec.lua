@@ -556,3 +556,21 @@ describe("nn.Unsqueeze with numInputDims", function()
       function() nn.Unsqueeze(1, 3):forward(D(2, 2)) end)
   end)
 end)
+
+describe("getParameters layouts (Torch7's Module.flatten)", function()
+  it("keeps whole storages in order of first use, drops holes, rejects views with gaps", function()
+    local l = nn.Linear(2, 2):double()
+    local big = D(10):copy(tocha.range(1, 10):double())
+    l.weight = big:narrow(1, 5, 4):view(2, 2) -- elements 5..8 of a 10-element storage
+    l.bias = big:narrow(1, 1, 2)              -- elements 1..2 of the same storage
+    local p = l:getParameters()
+    -- the storage's used elements in storage order: 1, 2, 5, 6, 7, 8
+    assert.are.same({ 1, 2, 5, 6, 7, 8 }, p:totable())
+    assert.are.same({ { 5, 6 }, { 7, 8 } }, l.weight:totable())
+    p:fill(0)
+    assert.are.equal(0, l.bias[1])
+    local bad = nn.Linear(3, 3):double()
+    bad.bias = D(3, 3):fill(2):select(2, 2) -- stride 3: gaps
+    assert_error("cannot gather tensors that are not compact", function() bad:getParameters() end)
+  end)
+end)
