@@ -574,3 +574,25 @@ describe("getParameters layouts (Torch7's Module.flatten)", function()
     assert_error("cannot gather tensors that are not compact", function() bad:getParameters() end)
   end)
 end)
+
+describe("nn.PartialLinear and nn.SparseJacobian", function()
+  it("computes only the partition's output columns, with gradients", function()
+    tocha.manualSeed(20)
+    local m = nn.PartialLinear(3, 5):double()
+    m.bias:uniform()
+    local x = D(4, 3):uniform(-1, 1)
+    local W = m.network:get(1):get(2).weight
+    local full = m:forward(x):clone()
+    for n = 1, 4 do
+      for k = 1, 5 do near(m.bias[1][k] + W[k]:dot(x[n]), full[n][k]) end
+    end
+    m:setPartition(D({ 4, 2 }))
+    local y = m:forward(x)
+    assert.are.same({ 4, 2 }, y:size():totable())
+    near(full[3][4], y[3][1])
+    near(full[1][2], y[1][2])
+    assert.is_true(gradient_error(m, x, { W, m.bias }, { m.network:get(1):get(2).gradWeight, m.gradBias }) <= TOL)
+    assert.is_true(nn.SparseJacobian.testJacobian(m, x) <= TOL)
+    assert_error("nn.PartialLinear: partition indices must be in 1..5", function() m:setPartition(D({ 6 })) end)
+  end)
+end)

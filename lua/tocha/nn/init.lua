@@ -138,5 +138,7 @@ require "tocha.nn.Kmeans"
 require "tocha.nn.Convert"
 require "tocha.nn.SparseLinear"
 require "tocha.nn.FeatureLPPooling"
+require "tocha.nn.SparseJacobian"
+require "tocha.nn.PartialLinear"
 
 return nn
