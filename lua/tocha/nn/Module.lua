@@ -77,6 +77,13 @@ function Module:accUpdateGradParameters(input, gradOutput, lr)
   if not ok then error(err, 0) end
 end
 
+--- updateGradInput and accUpdateGradParameters (Torch7's backwardUpdate).
+function Module:backwardUpdate(input, gradOutput, lr)
+  self:updateGradInput(input, gradOutput)
+  self:accUpdateGradParameters(input, gradOutput, lr)
+  return self.gradInput
+end
+
 function Module:training()
   self.train = true
 end

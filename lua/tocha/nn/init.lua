@@ -140,5 +140,6 @@ require "tocha.nn.SparseLinear"
 require "tocha.nn.FeatureLPPooling"
 require "tocha.nn.SparseJacobian"
 require "tocha.nn.PartialLinear"
+require "tocha.nn.IndexLinear"
 
 return nn
