@@ -141,5 +141,7 @@ require "tocha.nn.FeatureLPPooling"
 require "tocha.nn.SparseJacobian"
 require "tocha.nn.PartialLinear"
 require "tocha.nn.IndexLinear"
+require "tocha.nn.DepthConcat"
+require "tocha.nn.CReLU"
 
 return nn
