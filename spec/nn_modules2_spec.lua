@@ -657,3 +657,24 @@ describe("nn.CReLU and nn.DepthConcat", function()
     assert.is_true(gradient_error(d, x) <= TOL)
   end)
 end)
+
+describe("nn.WeightNorm", function()
+  it("reparametrises a module's weight as g v / ||v|| with gradients for v, g and bias", function()
+    tocha.manualSeed(24)
+    local lin = nn.Linear(3, 2):double()
+    local m = nn.WeightNorm(lin)
+    local x = D(4, 3):uniform(-1, 1)
+    m:forward(x)
+    for i = 1, 2 do
+      local n = math.sqrt(m.v[i]:dot(m.v[i]) + 1e-4)
+      for j = 1, 3 do near(m.g[i] * m.v[i][j] / n, lin.weight[i][j]) end
+    end
+    assert.is_true(gradient_error(m, x, { m.v, m.g, m.bias }, { m.gradV, m.gradG, m.gradBias }) <= TOL)
+    -- a 3-D weight normalised along its second dimension
+    local bil = nn.WeightNorm(nn.Bilinear(3, 2, 2):double(), 2)
+    assert.are.same({ 3, 4 }, bil.v:size():totable())
+    local xs = { D(4, 3):uniform(-1, 1), D(4, 2):uniform(-1, 1) }
+    assert.is_true(gradient_error(bil, xs, { bil.v, bil.g }, { bil.gradV, bil.gradG }) <= TOL)
+    assert_error("nn.WeightNorm: a module with a weight expected", function() nn.WeightNorm(nn.Tanh()) end)
+  end)
+end)

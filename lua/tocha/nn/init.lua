@@ -143,5 +143,6 @@ require "tocha.nn.PartialLinear"
 require "tocha.nn.IndexLinear"
 require "tocha.nn.DepthConcat"
 require "tocha.nn.CReLU"
+require "tocha.nn.WeightNorm"
 
 return nn
