@@ -27,10 +27,15 @@ function hessian.accDiagHessianParameters(module, input, diagHessianOutput, gw, 
   if #gw ~= #hw then error("nn.hessian: as many gradient as Hessian names expected", 2) end
   module.inputSq = module.inputSq or input.new()
   module.inputSq:resizeAs(input):copy(input):cmul(input)
+  -- only the gradients the module has (no gradBias after noBias())
+  local g, h = {}, {}
   for i = 1, #gw do
-    if module[hw[i]] == nil then module[hw[i]] = module[gw[i]].new():resizeAs(module[gw[i]]):zero() end
+    if module[gw[i]] ~= nil then
+      if module[hw[i]] == nil then module[hw[i]] = module[gw[i]].new():resizeAs(module[gw[i]]):zero() end
+      g[#g + 1], h[#h + 1] = gw[i], hw[i]
+    end
   end
-  with_swapped(module, gw, hw, function()
+  with_swapped(module, g, h, function()
     module.accGradParameters(module, module.inputSq, diagHessianOutput, 1)
   end)
 end
@@ -65,7 +70,9 @@ end
 function hessian.initDiagHessianParameters(module, gw, hw)
   module.diagHessianInput = module.diagHessianInput or module.gradInput.new()
   for i = 1, #gw do
-    module[hw[i]] = module[hw[i]] or module[gw[i]].new():resizeAs(module[gw[i]]):zero()
+    if module[gw[i]] ~= nil then
+      module[hw[i]] = module[hw[i]] or module[gw[i]].new():resizeAs(module[gw[i]]):zero()
+    end
   end
 end
 
@@ -127,7 +134,8 @@ function hessian.enable()
   end
   linear_layer(nn.Linear, { "weight" }, { "gradWeight", "gradBias" }, { "diagHessianWeight", "diagHessianBias" })
   if rawget(nn, "SpatialConvolution") then
-    linear_layer(nn.SpatialConvolution, { "weight" }, { "gradWeight" }, { "diagHessianWeight" })
+    linear_layer(nn.SpatialConvolution, { "weight" }, { "gradWeight", "gradBias" },
+      { "diagHessianWeight", "diagHessianBias" })
   end
 
   for _, name in ipairs({ "Tanh", "Square", "Sqrt" }) do
