@@ -678,3 +678,23 @@ describe("nn.WeightNorm", function()
     assert_error("nn.WeightNorm: a module with a weight expected", function() nn.WeightNorm(nn.Tanh()) end)
   end)
 end)
+
+describe("nn.UpSampling", function()
+  it("repeats (nearest) or interpolates with aligned corners (linear), with its gradient", function()
+    tocha.manualSeed(25)
+    local x = D(1, 1, 2, 2):copy(D({ 1, 2, 3, 4 }))
+    local y = nn.UpSampling(2):double():forward(x)
+    assert.are.same({ { 1, 1, 2, 2 }, { 1, 1, 2, 2 }, { 3, 3, 4, 4 }, { 3, 3, 4, 4 } }, y[1][1]:totable())
+    local l = nn.UpSampling(2, "linear"):double():forward(x)[1][1]
+    near(1, l[1][1])
+    near(4, l[4][4])
+    near(1 + 1 / 3, l[1][2]) -- position 1/3 between 1 and 2
+    near(2.5, (l[2][2] + l[3][3]) / 2)
+    for _, mode in ipairs({ "nearest", "linear" }) do
+      assert.is_true(gradient_error(nn.UpSampling(2, mode):double(), D(1, 2, 2, 3):uniform()) <= TOL)
+      assert.is_true(gradient_error(nn.UpSampling(3, mode):double(), D(1, 1, 2, 2, 2):uniform()) <= TOL)
+    end
+    assert_error("nn.UpSampling: mode must be 'nearest' or 'linear'", function() nn.UpSampling(2, "cubic") end)
+    assert_error("nn.UpSampling: input must be 4D", function() nn.UpSampling(2):forward(D(2, 2)) end)
+  end)
+end)

@@ -144,5 +144,6 @@ require "tocha.nn.IndexLinear"
 require "tocha.nn.DepthConcat"
 require "tocha.nn.CReLU"
 require "tocha.nn.WeightNorm"
+require "tocha.nn.UpSampling"
 
 return nn
