@@ -3,11 +3,13 @@
 -- many dimensions, p's dimensions of size 1 repeat; otherwise x is a batch
 -- (its first dimension) of p-sized samples.
 local utils = require "tocha.utils"
+local Loss = require "tocha.nn.Loss"
 
 local Broadcast = {}
 
 -- "same", "expand" or "batch", or an error naming the module.
 local function mode(name, p, x)
+  Loss.tensor(name, "input", x, 5)
   if p:nElement() == x:nElement() then return "same" end
   if p:dim() == x:dim() then
     for i = 1, x:dim() do

@@ -2,6 +2,7 @@
 -- vector, or a batch of them as (batch, elements) (Torch7's).
 local tocha = require "tocha"
 local utils = require "tocha.utils"
+local Loss = require "tocha.nn.Loss"
 
 local Collapse, parent = tocha.class("nn.Collapse", "nn.Module")
 
@@ -11,6 +12,7 @@ function Collapse:__init(nInputDim)
 end
 
 function Collapse:updateOutput(input)
+  Loss.tensor("nn.Collapse", "input", input, 3)
   local x = utils.contiguous(self, "_input", input)
   if input:dim() > self.nInputDim then
     self.output = x:view(x:size(1), x:nElement() // math.max(1, x:size(1)))

@@ -4,6 +4,7 @@
 -- (start floor((size - childSize) / 2) + 1; Torch7's, for Inception-style
 -- branches of different spatial sizes).
 local tocha = require "tocha"
+local Loss = require "tocha.nn.Loss"
 
 local DepthConcat = tocha.class("nn.DepthConcat", "nn.Concat")
 
@@ -24,7 +25,8 @@ function DepthConcat:updateOutput(input)
   local dim, size = self.dimension, self.outputSize
   local first
   for i, module in ipairs(self.modules) do
-    local out = self:rethrowErrors(module, i, "updateOutput", input)
+    local out = Loss.tensor("nn.DepthConcat", string.format("the output of module %d", i),
+      self:rethrowErrors(module, i, "updateOutput", input), 3)
     if i == 1 then
       if out:dim() < dim then
         error(string.format("nn.DepthConcat: cannot join along dimension %d: output of module 1 has %d dimensions",

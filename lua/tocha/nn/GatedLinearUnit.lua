@@ -2,6 +2,7 @@
 -- (default: the last) and outputs a .* sigmoid(b) (Torch7's).
 local tocha = require "tocha"
 local utils = require "tocha.utils"
+local Loss = require "tocha.nn.Loss"
 
 local GatedLinearUnit, parent = tocha.class("nn.GatedLinearUnit", "nn.Module")
 local NAME = "nn.GatedLinearUnit"
@@ -12,6 +13,7 @@ function GatedLinearUnit:__init(dim)
 end
 
 local function halves(self, input)
+  Loss.tensor(NAME, "input", input)
   local dim = self.dim or input:dim()
   if dim > input:dim() or input:size(dim) % 2 ~= 0 then
     error(string.format("%s: dimension %d of input (%s) must exist and have an even size", NAME, dim,

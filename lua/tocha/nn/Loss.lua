@@ -23,6 +23,15 @@ function Loss.number(name, what, v, default)
   return v
 end
 
+--- t when it is a tensor, else an error "<name>: <what> must be a tensor, got <type>"
+-- at the caller's caller's level (the user's call).
+function Loss.tensor(name, what, t, level)
+  if not tocha.isTensor(t) then
+    error(string.format("%s: %s must be a tensor, got %s", name, what, tocha.type(t)), level or 4)
+  end
+  return t
+end
+
 --- Checks that input and target are tensors with one element count;
 -- returns target viewed with input's shape (a view, no copy).
 function Loss.pair(name, input, target)

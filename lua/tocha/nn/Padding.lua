@@ -22,6 +22,7 @@ end
 -- The padded dimension, the size along it, and where the padding starts
 -- (the input goes before it, the rest after).
 local function layout(self, input)
+  Loss.tensor(NAME, "input", input)
   local dim = self.dim
   if self.nInputDim and input:dim() ~= self.nInputDim then dim = dim + 1 end
   if dim > input:dim() then

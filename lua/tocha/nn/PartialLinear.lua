@@ -7,6 +7,7 @@
 local tocha = require "tocha"
 local nn = require "tocha.nn"
 local utils = require "tocha.utils"
+local Loss = require "tocha.nn.Loss"
 
 local PartialLinear, parent = tocha.class("nn.PartialLinear", "nn.Module")
 local NAME = "nn.PartialLinear"
@@ -50,6 +51,10 @@ function PartialLinear:parameters()
 end
 
 function PartialLinear:updateOutput(input)
+  Loss.tensor(NAME, "input", input, 3)
+  if input:dim() ~= 2 or input:size(2) ~= self.inputsize then
+    error(string.format("%s: input must be a batch (n, %d), got %s", NAME, self.inputsize, utils.shape(input)), 2)
+  end
   self.output:set(self.network:forward({ input, self.partition }))
   if self.bias then
     self.output:add(self.bias:index(2, self.partition:long()):expandAs(self.output))

@@ -25,6 +25,7 @@ local function random_slopes(self)
 end
 
 function RReLU:updateOutput(input)
+  Loss.tensor(NAME, "input", input, 3)
   local out = input
   if not self.inplace then out = utils.like(self, "output", input):copy(input) end
   local negative = input:le(0)
