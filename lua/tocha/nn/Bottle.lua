@@ -4,6 +4,7 @@
 -- output (of nOutputDim dimensions, default nInputDim; Torch7's).
 local tocha = require "tocha"
 local utils = require "tocha.utils"
+local Loss = require "tocha.nn.Loss"
 
 local Bottle, parent = tocha.class("nn.Bottle", "nn.Container")
 local NAME = "nn.Bottle"
@@ -65,6 +66,7 @@ local function inner(self, input, gradOutput)
 end
 
 function Bottle:updateGradInput(input, gradOutput)
+  Loss.gradOutput(self, gradOutput)
   local x, g = inner(self, input, gradOutput)
   local gi = self:rethrowErrors(self.modules[1], 1, "updateGradInput", x, g)
   self.gradInput = input:dim() > self.nInputDim and gi:viewAs(input) or gi

@@ -4,6 +4,7 @@
 -- b is repeated over its first dimension.
 local tocha = require "tocha"
 local utils = require "tocha.utils"
+local Loss = require "tocha.nn.Loss"
 local Broadcast = require "tocha.nn.Broadcast"
 
 local CAdd, parent = tocha.class("nn.CAdd", "nn.Module")
@@ -33,6 +34,7 @@ function CAdd:updateOutput(input)
 end
 
 function CAdd:updateGradInput(input, gradOutput)
+  Loss.gradOutput(self, gradOutput)
   utils.like(self, "gradInput", input):copy(gradOutput)
   return self.gradInput
 end

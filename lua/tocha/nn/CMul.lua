@@ -4,6 +4,7 @@
 -- w is repeated over its first dimension.
 local tocha = require "tocha"
 local utils = require "tocha.utils"
+local Loss = require "tocha.nn.Loss"
 local Broadcast = require "tocha.nn.Broadcast"
 
 local CMul, parent = tocha.class("nn.CMul", "nn.Module")
@@ -32,6 +33,7 @@ function CMul:updateOutput(input)
 end
 
 function CMul:updateGradInput(input, gradOutput)
+  Loss.gradOutput(self, gradOutput)
   local g, w = Broadcast.views("nn.CMul", self.weight, gradOutput)
   utils.like(self, "gradInput", input):copy(g:clone():cmul(w))
   return self.gradInput

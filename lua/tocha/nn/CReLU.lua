@@ -5,6 +5,7 @@
 -- (inplace is kept as a field; the input is never overwritten.)
 local tocha = require "tocha"
 local utils = require "tocha.utils"
+local Loss = require "tocha.nn.Loss"
 
 local CReLU, parent = tocha.class("nn.CReLU", "nn.Module")
 local NAME = "nn.CReLU"
@@ -45,6 +46,7 @@ function CReLU:updateOutput(input)
 end
 
 function CReLU:updateGradInput(input, gradOutput)
+  Loss.gradOutput(self, gradOutput)
   local x = batch(self, input)
   local c = x:size(2)
   local g = gradOutput:contiguous():view(x:size(1), 2 * c, x:nElement() // math.max(1, x:size(1) * c))

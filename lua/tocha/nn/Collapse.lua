@@ -23,6 +23,7 @@ function Collapse:updateOutput(input)
 end
 
 function Collapse:updateGradInput(input, gradOutput)
+  Loss.gradOutput(self, gradOutput)
   self.gradInput = gradOutput:contiguous():viewAs(input)
   return self.gradInput
 end

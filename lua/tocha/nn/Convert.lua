@@ -8,6 +8,7 @@
 -- only that).
 local tocha = require "tocha"
 local utils = require "tocha.utils"
+local Loss = require "tocha.nn.Loss"
 
 local Convert, parent = tocha.class("nn.Convert", "nn.Module")
 local NAME = "nn.Convert"
@@ -113,6 +114,7 @@ function Convert:updateOutput(input)
 end
 
 function Convert:updateGradInput(input, gradOutput)
+  Loss.gradOutput(self, gradOutput)
   local x = self:_batch(input)
   local g = gradOutput
   if not self.batchMode then

@@ -3,6 +3,7 @@
 -- a vector or a batch (batch, inputSize).  Norms get 1e-12 added.
 local tocha = require "tocha"
 local utils = require "tocha.utils"
+local Loss = require "tocha.nn.Loss"
 
 local Cosine, parent = tocha.class("nn.Cosine", "nn.Module")
 local NAME = "nn.Cosine"
@@ -53,6 +54,7 @@ function Cosine:updateOutput(input)
 end
 
 function Cosine:updateGradInput(input, gradOutput)
+  Loss.gradOutput(self, gradOutput)
   local x = rows(self, input)
   local y, xn, _, a, b = cosines(self, x)
   local g = gradOutput:contiguous():view(y:size(1), y:size(2))

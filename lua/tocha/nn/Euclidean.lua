@@ -4,6 +4,7 @@
 -- y_j + 1e-7.  nn.WeightedEuclidean adds a diagonal scale per template.
 local tocha = require "tocha"
 local utils = require "tocha.utils"
+local Loss = require "tocha.nn.Loss"
 
 local Euclidean, parent = tocha.class("nn.Euclidean", "nn.Module")
 
@@ -64,6 +65,7 @@ function Euclidean:_scale(input, gradOutput)
 end
 
 function Euclidean:updateGradInput(input, gradOutput)
+  Loss.gradOutput(self, gradOutput)
   local x, s = self:_scale(input, gradOutput)
   local d = self:_diff(x)
   if self.diagCov then d:cmul(self.diagCov:view(1, x:size(2), self.weight:size(2)):expandAs(d)) end

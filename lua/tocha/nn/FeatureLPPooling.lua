@@ -5,6 +5,7 @@
 -- (the second with batch_mode); up to two further dimensions follow.
 local tocha = require "tocha"
 local utils = require "tocha.utils"
+local Loss = require "tocha.nn.Loss"
 
 local FeatureLPPooling, parent = tocha.class("nn.FeatureLPPooling", "nn.Module")
 local NAME = "nn.FeatureLPPooling"
@@ -50,6 +51,7 @@ function FeatureLPPooling:updateOutput(input)
 end
 
 function FeatureLPPooling:updateGradInput(input, gradOutput)
+  Loss.gradOutput(self, gradOutput)
   local fdim, nout = layout(self, input)
   local p = self.power
   local w = windows(self, input, fdim)

@@ -31,6 +31,7 @@ function GatedLinearUnit:updateOutput(input)
 end
 
 function GatedLinearUnit:updateGradInput(input, gradOutput)
+  Loss.gradOutput(self, gradOutput)
   local a, b, dim, n = halves(self, input)
   local sig = utils.like(self, "_sig", b):copy(b):sigmoid()
   local gi = utils.like(self, "gradInput", input)

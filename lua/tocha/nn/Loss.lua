@@ -32,6 +32,21 @@ function Loss.tensor(name, what, t, level)
   return t
 end
 
+--- gradOutput when it is a tensor with as many elements as module.output
+-- (once there is an output), else an error naming the module.
+function Loss.gradOutput(module, gradOutput)
+  local name = module.__typename
+  if not tocha.isTensor(gradOutput) then
+    error(string.format("%s: gradOutput must be a tensor, got %s", name, tocha.type(gradOutput)), 3)
+  end
+  local out = module.output
+  if tocha.isTensor(out) and out:nElement() > 0 and gradOutput:nElement() ~= out:nElement() then
+    error(string.format("%s: gradOutput (%s) does not match the output (%s)", name, utils.shape(gradOutput),
+      utils.shape(out)), 3)
+  end
+  return gradOutput
+end
+
 --- Checks that input and target are tensors with one element count;
 -- returns target viewed with input's shape (a view, no copy).
 function Loss.pair(name, input, target)

@@ -5,6 +5,7 @@
 -- nn.Min is the same with the smallest entry.
 local tocha = require "tocha"
 local utils = require "tocha.utils"
+local Loss = require "tocha.nn.Loss"
 local nnutils = require "tocha.nn.utils"
 
 local Max, parent = tocha.class("nn.Max", "nn.Module")
@@ -41,6 +42,7 @@ function Max:updateOutput(input)
 end
 
 function Max:updateGradInput(input, gradOutput)
+  Loss.gradOutput(self, gradOutput)
   local dim = self:_getPositiveDimension(input)
   if not self._indices then
     error(string.format("%s: updateGradInput needs a forward first", self.__typename), 2)

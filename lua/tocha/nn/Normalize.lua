@@ -46,6 +46,7 @@ function Normalize:updateOutput(input)
 end
 
 function Normalize:updateGradInput(input, gradOutput)
+  Loss.gradOutput(self, gradOutput)
   local x = rows(input)
   local n, d = x:size(1), x:size(2)
   local g = gradOutput:contiguous():view(n, d)

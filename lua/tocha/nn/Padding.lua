@@ -50,6 +50,7 @@ function Padding:updateOutput(input)
 end
 
 function Padding:updateGradInput(input, gradOutput)
+  Loss.gradOutput(self, gradOutput)
   local dim, n, index, pad = layout(self, input)
   local gi = utils.like(self, "gradInput", input)
   if index > 1 then gi:narrow(dim, 1, index - 1):copy(gradOutput:narrow(dim, 1, index - 1)) end

@@ -4,6 +4,7 @@
 -- (c - 1) r^2 + r ((h - 1) % r) + (w - 1) % r + 1 at (ceil(h / r), ceil(w / r)).
 local tocha = require "tocha"
 local utils = require "tocha.utils"
+local Loss = require "tocha.nn.Loss"
 
 local PixelShuffle, parent = tocha.class("nn.PixelShuffle", "nn.Module")
 local NAME = "nn.PixelShuffle"
@@ -39,6 +40,7 @@ function PixelShuffle:updateOutput(input)
 end
 
 function PixelShuffle:updateGradInput(input, gradOutput)
+  Loss.gradOutput(self, gradOutput)
   local b, c, h, w = dims(self, input)
   local r = self.upscaleFactor
   local g = gradOutput:contiguous():view(tocha.LongStorage({ b, c, h, r, w, r }))

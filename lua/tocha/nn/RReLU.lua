@@ -42,6 +42,7 @@ function RReLU:updateOutput(input)
 end
 
 function RReLU:updateGradInput(input, gradOutput)
+  Loss.gradOutput(self, gradOutput)
   local gi = gradOutput
   if not self.inplace then gi = utils.like(self, "gradInput", gradOutput):copy(gradOutput) end
   if random_slopes(self) then

@@ -7,6 +7,7 @@
 -- a small matrix, applied transposed in backward.
 local tocha = require "tocha"
 local utils = require "tocha.utils"
+local Loss = require "tocha.nn.Loss"
 
 local UpSampling, parent = tocha.class("nn.UpSampling", "nn.Module")
 local NAME = "nn.UpSampling"
@@ -74,6 +75,7 @@ function UpSampling:updateOutput(input)
 end
 
 function UpSampling:updateGradInput(input, gradOutput)
+  Loss.gradOutput(self, gradOutput)
   local first, last = spatial_dims(input)
   local g = gradOutput
   for d = first, last do g = apply(g, d, self:_matrix(input:size(d), input):t()) end
