@@ -698,3 +698,17 @@ describe("nn.UpSampling", function()
     assert_error("nn.UpSampling: input must be 4D", function() nn.UpSampling(2):forward(D(2, 2)) end)
   end)
 end)
+
+describe("malformed calls to the new layers", function()
+  it("name the module and the problem", function()
+    assert_error("nn.CAdd: input must be a tensor, got table", function() nn.CAdd(3):forward({}) end)
+    assert_error("nn.RReLU: input must be a tensor, got number", function() nn.RReLU():forward(3) end)
+    for _, m in ipairs({ nn.Max(1), nn.Normalize(2), nn.Collapse(1), nn.Padding(1, 1) }) do
+      m = m:double()
+      local x = D(3, 2):uniform()
+      m:forward(x)
+      assert_error(m.__typename .. ": gradOutput must be a tensor, got number", function() m:backward(x, 3) end)
+      assert_error(m.__typename .. ": gradOutput (17) does not match the output", function() m:backward(x, D(17)) end)
+    end
+  end)
+end)
