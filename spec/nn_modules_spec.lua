@@ -335,9 +335,9 @@ describe("nn.Linear", function()
 
   it("rejects bad inputs with messages naming the module and the problem", function()
     local m = nn.Linear(3, 2)
-    assert_error("nn.Linear: input must be a vector of 3 elements or a matrix (batch x 3), got size 2x4",
+    assert_error("nn.Linear: size mismatch: input must be a vector of 3 elements or a matrix (batch x 3), got size 2x4",
       function() m:forward(tocha.Tensor(2, 4)) end)
-    assert_error("nn.Linear: input must be a vector of 3 elements or a matrix (batch x 3), got size 4",
+    assert_error("nn.Linear: size mismatch: input must be a vector of 3 elements or a matrix (batch x 3), got size 4",
       function() m:forward(tocha.Tensor(4)) end)
     assert_error("got size 2x3x3", function() m:forward(tocha.Tensor(2, 3, 3)) end)
     assert_error("nn.Linear: input must be a tensor, got table", function() m:forward({ 1, 2, 3 }) end)
@@ -355,7 +355,8 @@ describe("nn.Linear", function()
     assert_error("nn.Linear: outputSize must be a positive integer, got 2.5", function() nn.Linear(3, 2.5) end)
     assert_error("nn.Linear: bias must be a boolean, got string", function() nn.Linear(3, 2, "no") end)
     local net = nn.Sequential():add(nn.Linear(3, 2)):add(nn.Linear(3, 1))
-    assert_error("In module 2 of nn.Sequential: nn.Linear: input must be a vector of 3 elements or a matrix "
+    assert_error("In 2 module of nn.Sequential:\nnn.Linear: size mismatch: input must be a vector of 3 elements "
+      .. "or a matrix "
       .. "(batch x 3), got size 4x2", function() net:forward(tocha.Tensor(4, 3)) end)
   end)
 end)
@@ -622,7 +623,7 @@ describe("containers", function()
     assert_error("nn.Concat: output of module 2 has size 2x6, which does not fit module 1's size 4x2 outside "
       .. "dimension 2", function() c:forward(tocha.Tensor(4, 3)) end)
     local c2 = nn.Concat(1):add(nn.Linear(3, 2)):add(nn.Linear(4, 2))
-    assert_error("In module 2 of nn.Concat: nn.Linear: input must be a vector of 4 elements",
+    assert_error("In 2 module of nn.Concat:\nnn.Linear: size mismatch: input must be a vector of 4 elements",
       function() c2:forward(tocha.Tensor(3)) end)
   end)
 

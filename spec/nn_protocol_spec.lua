@@ -195,7 +195,7 @@ describe("nn.Sequential", function()
 
   it("says which child failed", function()
     local s = nn.Sequential():add(nn.Linear(4, 3)):add(nn.ReLU()):add(nn.Linear(5, 2))
-    assert_error("In module 3 of nn.Sequential:", function() s:forward(tocha.ones(4)) end)
+    assert_error("In 3 module of nn.Sequential:", function() s:forward(tocha.ones(4)) end)
   end)
 
   it("passes every result of a child through, and non-string errors unchanged", function()
@@ -216,7 +216,7 @@ describe("nn.Sequential", function()
     -- nested containers prefix each level
     local inner = nn.Sequential():add(nn.Linear(4, 3)):add(nn.Linear(5, 2))
     local outer = nn.Sequential():add(nn.Identity()):add(inner)
-    assert_error("In module 2 of nn.Sequential: In module 2 of nn.Sequential: nn.Linear: input must be",
+    assert_error("In 2 module of nn.Sequential:\nIn 2 module of nn.Sequential:\nnn.Linear: size mismatch: input",
       function() outer:forward(tocha.ones(4)) end)
   end)
 

@@ -176,43 +176,75 @@ function utils.clear(obj, ...)
   return obj
 end
 
---- Copies `tensors` into one flat 1-D tensor and re-points each of them
--- into it.  Tensors that shared a storage keep sharing the same region.
+-- Does t cover a region of its storage without holes (in some order of
+-- its dimensions; dimensions of stride 0 repeat and do not count)?
+local function is_compact(t)
+  local dims = {}
+  for d = 1, t:dim() do
+    if t:stride(d) > 0 and t:size(d) > 1 then dims[#dims + 1] = { t:stride(d), t:size(d) } end
+  end
+  table.sort(dims, function(a, b) return a[1] > b[1] end)
+  local expected = 1
+  for i = #dims, 1, -1 do
+    if dims[i][1] ~= expected then return false end
+    expected = expected * dims[i][2]
+  end
+  return true
+end
+
+--- Torch7's Module.flatten: copies the storages of `tensors` (each whole,
+-- in order of first use) into one flat 1-D tensor, drops the elements no
+-- tensor references, and re-points each tensor into it; tensors that
+-- shared a storage keep sharing.  Dropping holes needs every tensor to
+-- cover its elements without gaps, else it is an error (as in Torch7).
 function utils.flatten(tensors)
   if #tensors == 0 then return tocha.Tensor() end
-  local regions, order = {}, {}
-  for _, t in ipairs(tensors) do
+  local bases, order, total = {}, {}, 0
+  local offsets = {}
+  for k, t in ipairs(tensors) do
     if t:dim() > 0 then
-      local key = t:storage():pointer()
-      local first, last = t:storageOffset(), t:storageOffset()
-      for d = 1, t:dim() do last = last + (t:size(d) - 1) * t:stride(d) end
-      local r = regions[key]
-      if not r then
-        r = { first = first, last = last, storage = t:storage() }
-        regions[key] = r
-        order[#order + 1] = r
-      else
-        r.first, r.last = math.min(r.first, first), math.max(r.last, last)
+      local storage = t:storage()
+      local key = storage:pointer()
+      if not bases[key] then
+        bases[key] = total
+        order[#order + 1] = storage
+        total = total + storage:size()
       end
+      offsets[k] = bases[key] + t:storageOffset()
     end
   end
-  local total = 0
-  for _, r in ipairs(order) do
-    r.flat_offset = total
-    total = total + (r.last - r.first + 1)
+  local template = tensors[1]
+  local used = tocha.ByteTensor(math.max(total, 1)):zero()
+  local compact = true
+  for k, t in ipairs(tensors) do
+    if offsets[k] then
+      tocha.ByteTensor():set(used:storage(), offsets[k], t:size(), t:stride()):fill(1)
+      compact = compact and is_compact(t)
+    end
   end
-  local flat = utils.new_like(tensors[1]):resize(total):zero()
-  for _, r in ipairs(order) do
-    local n = r.last - r.first + 1
-    local region = utils.new_like(tensors[1]):set(r.storage, r.first, tocha.LongStorage({ n }))
-    flat:narrow(1, r.flat_offset + 1, n):copy(region)
+  local full = utils.new_like(template):resize(total)
+  for _, storage in ipairs(order) do
+    local n = storage:size()
+    if n > 0 then
+      local base = bases[storage:pointer()]
+      full:narrow(1, base + 1, n):copy(utils.new_like(template):set(storage, 1, tocha.LongStorage({ n })))
+    end
+  end
+  local flat = full
+  if total > 0 then
+    local position = used:narrow(1, 1, total):long():cumsum(1)
+    local nused = position[total]
+    if nused ~= total then
+      if not compact then
+        error("getParameters: cannot gather tensors that are not compact (a parameter view has gaps)", 3)
+      end
+      flat = full:maskedSelect(used:narrow(1, 1, total))
+      for k in pairs(offsets) do offsets[k] = position[offsets[k]] end
+    end
   end
   local flat_storage = flat:storage()
-  for _, t in ipairs(tensors) do
-    if t:dim() > 0 then
-      local r = regions[t:storage():pointer()]
-      t:set(flat_storage, r.flat_offset + t:storageOffset() - r.first + 1, t:size(), t:stride())
-    end
+  for k, t in ipairs(tensors) do
+    if offsets[k] then t:set(flat_storage, offsets[k], t:size(), t:stride()) end
   end
   return flat
 end

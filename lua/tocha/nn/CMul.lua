@@ -1,8 +1,11 @@
 -- nn.CMul(size): y = w .* x with a learnable tensor w of the given size
--- (Torch7's nn.CMul).  An input with more elements is a batch: w is
--- repeated over its first dimension.
+-- (Torch7's nn.CMul).  w's dimensions of size 1 repeat over an input with
+-- as many dimensions; an input with more elements otherwise is a batch:
+-- w is repeated over its first dimension.
 local tocha = require "tocha"
 local utils = require "tocha.utils"
+local Loss = require "tocha.nn.Loss"
+local Broadcast = require "tocha.nn.Broadcast"
 
 local CMul, parent = tocha.class("nn.CMul", "nn.Module")
 
@@ -23,32 +26,23 @@ function CMul:reset(stdv)
   return self
 end
 
--- input as (batch, weight's elements), and the batch size.
-local function rows(self, t)
-  local n = self.weight:nElement()
-  if t:nElement() % n ~= 0 then
-    error(string.format("nn.CMul: an input of %d elements does not fit a weight of %d", t:nElement(), n), 3)
-  end
-  return t:contiguous():view(t:nElement() // n, n)
-end
-
 function CMul:updateOutput(input)
-  local x = rows(self, input)
-  local w = self.weight:view(1, self.weight:nElement()):expandAs(x)
+  local x, w = Broadcast.views("nn.CMul", self.weight, input)
   utils.like(self, "output", input):copy(x:clone():cmul(w))
   return self.output
 end
 
 function CMul:updateGradInput(input, gradOutput)
-  local g = rows(self, gradOutput)
-  local w = self.weight:view(1, self.weight:nElement()):expandAs(g)
+  Loss.gradOutput(self, gradOutput)
+  local g, w = Broadcast.views("nn.CMul", self.weight, gradOutput)
   utils.like(self, "gradInput", input):copy(g:clone():cmul(w))
   return self.gradInput
 end
 
 function CMul:accGradParameters(input, gradOutput, scale)
-  local prod = rows(self, input):clone():cmul(rows(self, gradOutput))
-  self.gradWeight:add(scale or 1, prod:sum(1):viewAs(self.gradWeight))
+  local x = Broadcast.views("nn.CMul", self.weight, input)
+  local g = Broadcast.views("nn.CMul", self.weight, gradOutput)
+  Broadcast.accumulate("nn.CMul", self.gradWeight, input, x:clone():cmul(g), scale)
 end
 
 return CMul

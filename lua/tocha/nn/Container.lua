@@ -39,7 +39,8 @@ local function rethrow(self, index, ok, ...)
   if ok then return ... end
   local err = ...
   if type(err) == "string" then
-    err = string.format("In module %d of %s: %s", index, self.__typename, err)
+    -- Torch7's form: "In <i> module of <container>:\n" before the child's message
+    err = string.format("In %d module of %s:\n%s", index, self.__typename, err)
   end
   error(err, 0)
 end

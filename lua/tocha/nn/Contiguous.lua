@@ -1,26 +1,36 @@
--- nn.Contiguous(): the input itself when it is contiguous, else a
--- contiguous copy (Torch7's nn.Contiguous); likewise for gradOutput.
+-- nn.Contiguous(): self.output views the input when it is contiguous,
+-- else holds a contiguous copy (Torch7's nn.Contiguous: output and
+-- gradInput stay the module's own tensor objects); likewise for
+-- gradOutput.  A copy never writes into a storage the module last viewed.
 local tocha = require "tocha"
-local utils = require "tocha.utils"
 
 local Contiguous = tocha.class("nn.Contiguous", "nn.Module")
 
-function Contiguous:updateOutput(input)
-  if input:isContiguous() then
-    self.output = input
-  else
-    self.output = utils.like(self, "_output", input):copy(input)
+-- obj[field] = t (a view) or a contiguous copy of t; `flag` records a view.
+local function contiguous_into(obj, field, flag, t)
+  local dst = obj[field]
+  if not tocha.isTensor(dst) or tocha.type(dst) ~= tocha.type(t) then
+    dst = t.new()
+    obj[field] = dst
+    obj[flag] = false
   end
-  return self.output
+  if t:isContiguous() then
+    dst:set(t)
+    obj[flag] = true
+  else
+    if obj[flag] then dst:set() end -- let go of the viewed storage before copying
+    dst:resizeAs(t):copy(t)
+    obj[flag] = false
+  end
+  return dst
+end
+
+function Contiguous:updateOutput(input)
+  return contiguous_into(self, "output", "_outputIsView", input)
 end
 
 function Contiguous:updateGradInput(input, gradOutput) -- luacheck: no unused args
-  if gradOutput:isContiguous() then
-    self.gradInput = gradOutput
-  else
-    self.gradInput = utils.like(self, "_gradInput", gradOutput):copy(gradOutput)
-  end
-  return self.gradInput
+  return contiguous_into(self, "gradInput", "_gradInputIsView", gradOutput)
 end
 
 return Contiguous

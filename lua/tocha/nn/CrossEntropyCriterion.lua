@@ -1,6 +1,7 @@
 -- nn.CrossEntropyCriterion([weights [, sizeAverage]]): LogSoftMax followed
 -- by ClassNLLCriterion, on raw scores (Torch7's nn.CrossEntropyCriterion).
--- Same inputs and targets as ClassNLLCriterion.
+-- Same inputs and targets as ClassNLLCriterion.  The field sizeAverage
+-- reaches the inner nll when changed; nll.sizeAverage may also be set directly.
 local tocha = require "tocha"
 local nn = require "tocha.nn"
 
@@ -11,6 +12,14 @@ function CrossEntropyCriterion:__init(weights, sizeAverage)
   self.lsm = nn.LogSoftMax()
   self.nll = nn.ClassNLLCriterion(weights, sizeAverage)
   self.sizeAverage = self.nll.sizeAverage
+  self.oldSizeAverage = self.sizeAverage
+end
+
+-- As Torch7: self.sizeAverage reaches nll only when it was changed since
+-- the last call, so that setting nll.sizeAverage directly also holds.
+local function propagate(self)
+  if self.sizeAverage ~= self.oldSizeAverage then self.nll.sizeAverage = self.sizeAverage end
+  self.oldSizeAverage = self.sizeAverage
 end
 
 -- Errors from the parts are reported as this criterion's.
@@ -23,7 +32,7 @@ local function rename(message)
 end
 
 function CrossEntropyCriterion:updateOutput(input, target)
-  self.nll.sizeAverage = self.sizeAverage
+  propagate(self)
   local ok, err = pcall(self.lsm.updateOutput, self.lsm, input)
   if not ok then rename(err) end
   ok, err = pcall(self.nll.updateOutput, self.nll, self.lsm.output, target)
@@ -33,7 +42,7 @@ function CrossEntropyCriterion:updateOutput(input, target)
 end
 
 function CrossEntropyCriterion:updateGradInput(input, target)
-  self.nll.sizeAverage = self.sizeAverage
+  propagate(self)
   local ok, err = pcall(self.nll.updateGradInput, self.nll, self.lsm.output, target)
   if not ok then rename(err) end
   ok, err = pcall(self.lsm.updateGradInput, self.lsm, input, self.nll.gradInput)

@@ -195,6 +195,115 @@ function Jacobian.testJacobianUpdateParameters(module, input, param, minval, max
   return max_abs_difference(fprop, bprop)
 end
 
+--- Checks the four ways of updating module[weight] (a field name) from
+-- its gradient module[gradWeight] against one another, on clones of
+-- module (Torch7's testAllUpdate): accGradParameters + updateParameters,
+-- accUpdateGradParameters, and both with the weight shared between two
+-- clones.  Returns a table of error norms keyed by the way.
+function Jacobian.testAllUpdate(module, input, weight, gradWeight)
+  local lr = tocha.uniform(0.1, 1)
+  local errors = {}
+
+  local m = module:clone()
+  local w0 = m[weight]:clone()
+  m:forward(input)
+  local gradOutput = utils.new_like(m.output):resizeAs(m.output):uniform(0, 1)
+  m:zeroGradParameters()
+  m:updateGradInput(input, gradOutput)
+  m:accGradParameters(input, gradOutput)
+  m:updateParameters(lr)
+  local step = m[gradWeight]:clone()
+  errors["accGradParameters"] = w0:clone():add(-lr, step):add(-1, m[weight]):norm()
+
+  local u = module:clone()
+  u:forward(input)
+  u:updateGradInput(input, gradOutput)
+  u:accUpdateGradParameters(input, gradOutput, lr)
+  errors["accUpdateGradParameters"] = u[weight]:clone():add(-1, m[weight]):norm()
+
+  -- each step runs on both clones before the next one (Torch7's order)
+  local function shared_error(...)
+    local a, b = module:clone(), module:clone()
+    b:share(a, weight)
+    a:forward(input)
+    b:forward(input)
+    for i = 1, select("#", ...) do
+      local step_fn = select(i, ...)
+      step_fn(a)
+      step_fn(b)
+    end
+    local expected = w0:clone():add(-2 * lr, step)
+    return expected:clone():add(-1, a[weight]):norm() + expected:clone():add(-1, b[weight]):norm()
+  end
+  errors["accGradParameters [shared]"] = shared_error(
+    function(c) c:zeroGradParameters() end,
+    function(c) c:updateGradInput(input, gradOutput) end,
+    function(c) c:accGradParameters(input, gradOutput) end,
+    function(c) c:updateParameters(lr) end)
+  errors["accUpdateGradParameters [shared]"] = shared_error(
+    function(c) c:updateGradInput(input, gradOutput) end,
+    function(c) c:accUpdateGradParameters(input, gradOutput, lr) end)
+  return errors
+end
+
+-- ---- diagonal Hessians (with nn.hessian.enable()) -------------------------------
+
+--- The diagonal Hessian of F = sum(output^2) / 2 with respect to the field
+-- `name` (diagHessianInput, diagHessianWeight or diagHessianBias), by
+-- nn.hessian's backward pass (Torch7's backwardDiagHessian).
+function Jacobian.backwardDiagHessian(module, input, name)
+  module:forward(input)
+  local ones = utils.new_like(module.output):resizeAs(module.output):fill(1)
+  if module.diagHessianWeight then module.diagHessianWeight:zero() end
+  if module.diagHessianBias then module.diagHessianBias:zero() end
+  module:updateDiagHessianInput(input, ones)
+  module:accDiagHessianParameters(input, ones)
+  return module[name]
+end
+
+--- The same for a module linear in its input and parameters, from first
+-- derivatives: sum over outputs k of (d y_k / d x)^2, x the field
+-- `gradName` names the gradient of (gradInput, gradWeight, gradBias).
+function Jacobian.linearModuleDiagHessian(module, input, gradName)
+  module:forward(input)
+  local diag
+  local gradOutput = utils.new_like(module.output):resizeAs(module.output)
+  local flatOut = gradOutput:view(gradOutput:nElement())
+  for i = 1, gradOutput:nElement() do
+    flatOut:zero()
+    flatOut[i] = 1
+    module:zeroGradParameters()
+    module:updateGradInput(input, gradOutput)
+    module:accGradParameters(input, gradOutput)
+    local g = module[gradName]
+    diag = diag or utils.new_like(g):resize(g:nElement()):zero()
+    diag:addcmul(g:contiguous():view(g:nElement()), g:contiguous():view(g:nElement()))
+  end
+  return diag
+end
+
+--- Fills input at random in [minval, maxval] (-2, 2) and returns the
+-- largest difference between the two diagonal Hessians above.
+function Jacobian.testDiagHessian(module, input, gradName, hessianName, minval, maxval)
+  input:uniform(minval or -2, maxval or 2)
+  module:initDiagHessianParameters()
+  local h = Jacobian.backwardDiagHessian(module, input, hessianName)
+  local l = Jacobian.linearModuleDiagHessian(module, input, gradName)
+  return max_abs_difference(h:clone():view(h:nElement()), l)
+end
+
+function Jacobian.testDiagHessianInput(module, input, minval, maxval)
+  return Jacobian.testDiagHessian(module, input, "gradInput", "diagHessianInput", minval, maxval)
+end
+
+function Jacobian.testDiagHessianWeight(module, input, minval, maxval)
+  return Jacobian.testDiagHessian(module, input, "gradWeight", "diagHessianWeight", minval, maxval)
+end
+
+function Jacobian.testDiagHessianBias(module, input, minval, maxval)
+  return Jacobian.testDiagHessian(module, input, "gradBias", "diagHessianBias", minval, maxval)
+end
+
 --- The largest difference between criterion:backward(input, target) and the
 -- central differences of criterion:forward.  input is used as given (its
 -- valid range depends on the criterion) and is not modified.

@@ -66,6 +66,24 @@ function Module:updateParameters(learningRate)
   for i, p in ipairs(params or {}) do p:add(-learningRate, gradParams[i]) end
 end
 
+--- Adds -lr times the parameter gradient straight into the parameters
+-- (Torch7's): accGradParameters with gradWeight and gradBias pointed at
+-- weight and bias.
+function Module:accUpdateGradParameters(input, gradOutput, lr)
+  local gradWeight, gradBias = self.gradWeight, self.gradBias
+  self.gradWeight, self.gradBias = self.weight, self.bias
+  local ok, err = pcall(self.accGradParameters, self, input, gradOutput, -lr)
+  self.gradWeight, self.gradBias = gradWeight, gradBias
+  if not ok then error(err, 0) end
+end
+
+--- updateGradInput and accUpdateGradParameters (Torch7's backwardUpdate).
+function Module:backwardUpdate(input, gradOutput, lr)
+  self:updateGradInput(input, gradOutput)
+  self:accUpdateGradParameters(input, gradOutput, lr)
+  return self.gradInput
+end
+
 function Module:training()
   self.train = true
 end
@@ -113,6 +131,16 @@ function Module:reset() end
 function Module:apply(callback)
   callback(self)
   for _, m in ipairs(self.modules or {}) do m:apply(callback) end
+end
+
+--- Replaces, depth first, every module m by callback(m) (Torch7's);
+-- returns callback(self).
+function Module:replace(callback)
+  local out = callback(self)
+  if self.modules then
+    for i, module in ipairs(self.modules) do self.modules[i] = module:replace(callback) end
+  end
+  return out
 end
 
 function Module:listModules()

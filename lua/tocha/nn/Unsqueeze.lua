@@ -1,7 +1,7 @@
 -- nn.Unsqueeze(pos [, numInputDims]): inserts a dimension of size 1 before
 -- dimension `pos` (pos = dim + 1 appends), as Torch7's nn.Unsqueeze; with
--- numInputDims an input of numInputDims + 1 dimensions is a batch and pos
--- moves one up.
+-- numInputDims the input's first dim - numInputDims dimensions are batch
+-- dimensions and pos counts after them.
 local tocha = require "tocha"
 local utils = require "tocha.utils"
 
@@ -15,9 +15,18 @@ function Unsqueeze:__init(pos, numInputDims)
   end
 end
 
+function Unsqueeze:setNumInputDims(numInputDims)
+  self.numInputDims = numInputDims and utils.checkinteger(numInputDims, "nn.Unsqueeze", "numInputDims", 1)
+  return self
+end
+
 function Unsqueeze:updateOutput(input)
-  local pos = self.pos
-  if self.numInputDims and input:dim() == self.numInputDims + 1 then pos = pos + 1 end
+  local offset = input:dim() - (self.numInputDims or input:dim())
+  if offset < 0 then
+    error(string.format("nn.Unsqueeze: numInputDims (%d) exceeds the input's %d dimensions", self.numInputDims,
+      input:dim()), 2)
+  end
+  local pos = self.pos + offset
   if pos > input:dim() + 1 then
     error(string.format("nn.Unsqueeze: position %d out of range for a %dD input", self.pos, input:dim()), 2)
   end

@@ -51,7 +51,7 @@ static tocha_status check_input(const tocha_tensor *input, int pos, const tocha_
   if ((d == 1 || d == 2) && input->size[d - 1] == n) return TOCHA_OK;
   char s[128];
   tocha_tensor_shape_string(input, s, sizeof s);
-  return tocha_fail(TOCHA_ESIZE, pos, "input must be a vector of %lld elements or a matrix (batch x %lld), got size %s",
+  return tocha_fail(TOCHA_ESIZE, pos, "size mismatch: input must be a vector of %lld elements or a matrix (batch x %lld), got size %s",
                     (long long)n, (long long)n, s);
 }
 
