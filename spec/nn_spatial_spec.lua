@@ -388,6 +388,21 @@ describe("nn.BatchNormalization and nn.SpatialBatchNormalization", function()
     end
   end)
 
+  it("evaluates one sample without its batch dimension, as Torch7", function()
+    local m = nn.BatchNormalization(3):double()
+    m:forward(rand(4, 3))
+    m:evaluate()
+    local x = rand(3)
+    local y = m:forward(x)
+    for c = 1, 3 do
+      local expect = (x[c] - m.running_mean[c]) / math.sqrt(m.running_var[c] + 1e-5) * m.weight[c] + m.bias[c]
+      assert.is_true(math.abs(y[c] - expect) < 1e-12)
+    end
+    assert.is_true(gradients(m, x) <= 1e-6)
+    m:training()
+    assert.truthy(fails(m.forward, m, rand(3)):find("input must be 2D", 1, true))
+  end)
+
   it("has Torch7's fields, defaults and initialisation", function()
     local m = nn.BatchNormalization(10)
     assert.equal(1e-5, m.eps)

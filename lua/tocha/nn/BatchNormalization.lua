@@ -62,7 +62,9 @@ end
 
 local function check_input(self, input, level)
   utils.check_tensor(self, input, "input", level + 1)
-  if not self.inputDims[input:dim()] then
+  -- Torch7: when evaluating, one sample without its batch dimension too
+  local d = input:dim()
+  if not self.inputDims[d] and (self.train or not self.inputDims[d + 1]) then
     error(string.format("%s: input must be %s, got size %s", self.__typename, self.inputShape, utils.shape(input)),
       level + 1)
   end

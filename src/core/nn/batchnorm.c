@@ -13,15 +13,15 @@ typedef struct bn_shape {
   int64_t n, c, s;
 } bn_shape;
 
-/* (N, C), (C, H, W) or (N, C, H, W), contiguous, real.  Position 1. */
+/* (N, C), (C), (C, H, W) or (N, C, H, W), contiguous, real.  Position 1. */
 static tocha_status bn_shape_of(const tocha_tensor *input, bn_shape *b) {
-  if (input->ndim == 2) {
+  if (input->ndim == 1 || input->ndim == 2) { /* (C): one sample, as Torch7 evaluates it */
     if (input->dtype != TOCHA_FLOAT && input->dtype != TOCHA_DOUBLE)
       return tocha_fail(TOCHA_ETYPE, 1, "input must be a FloatTensor or DoubleTensor, got a %sTensor",
                         tocha_dtype_name(input->dtype));
     if (!tocha_tensor_is_contiguous(input)) return tocha_fail(TOCHA_EARG, 1, "input must be contiguous");
-    b->n = input->size[0];
-    b->c = input->size[1];
+    b->n = input->ndim == 2 ? input->size[0] : 1;
+    b->c = input->size[input->ndim - 1];
     b->s = 1;
     return TOCHA_OK;
   }
