@@ -131,8 +131,12 @@ describe("nn.ClassNLLCriterion", function()
     assert_error("nn.ClassNLLCriterion: target 2.5 is not an integer class index", function() c:forward(x[1], 2.5) end)
     assert_error("nn.ClassNLLCriterion: target must be a vector of 2 class indices for input of size 2x3, got size 3",
       function() c:forward(x, tocha.LongTensor({ 1, 2, 3 })) end)
-    assert_error("nn.ClassNLLCriterion: target must be a Float, Double or LongTensor of class indices, "
+    assert_error("nn.ClassNLLCriterion: target must be a Float, Double, Long or IntTensor of class indices, "
       .. "got a ByteTensor", function() c:forward(x, tocha.ByteTensor({ 1, 2 })) end)
+    -- Int, Short and Char targets are class indices too (Torch7's scripts use IntTensors)
+    local want = c:forward(x, tocha.LongTensor({ 3, 1 }))
+    assert.are.equal(want, c:forward(x, tocha.IntTensor({ 3, 1 })))
+    assert.are.equal(want, c:forward(x, tocha.CharTensor({ 3, 1 })))
     assert_error("nn.ClassNLLCriterion: input must be a vector (n) or a matrix (batch, n), got size 2x3x1",
       function() c:forward(x:view(2, 3, 1), tocha.LongTensor({ 1, 2 })) end)
     assert_error("nn.ClassNLLCriterion: weights must be a vector of 3 class weights, got size 2", function()

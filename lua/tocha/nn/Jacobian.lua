@@ -164,10 +164,18 @@ end
 
 -- ---- tests -------------------------------------------------------------------------
 
+-- Fills t at random in [lo, hi): integer tensors (indices, as for
+-- LookupTable) get whole numbers, as Torch7's copy of random doubles into
+-- them gave.
+local function fill_uniform(t, lo, hi)
+  if tocha.type(t) == "tocha.FloatTensor" or tocha.type(t) == "tocha.DoubleTensor" then return t:uniform(lo, hi) end
+  return t:copy(tocha.DoubleTensor(t:size()):uniform(lo, hi):floor())
+end
+
 --- Fills input uniformly in [minval, maxval] (default -2, 2) and returns the
 -- largest difference between the finite-difference and backward Jacobians.
 function Jacobian.testJacobian(module, input, minval, maxval, perturbation)
-  input:uniform(minval or -2, maxval or 2)
+  fill_uniform(input, minval or -2, maxval or 2)
   local fprop = Jacobian.forward(module, input, input, perturbation)
   local bprop = Jacobian.backward(module, input)
   return max_abs_difference(fprop, bprop)
@@ -177,7 +185,7 @@ end
 -- module.gradWeight); input and param are filled at random.
 function Jacobian.testJacobianParameters(module, input, param, dparam, minval, maxval, perturbation)
   minval, maxval = minval or -2, maxval or 2
-  input:uniform(minval, maxval)
+  fill_uniform(input, minval, maxval)
   param:uniform(minval, maxval)
   local bprop = Jacobian.backward(module, input, param, dparam)
   local fprop = Jacobian.forward(module, input, param, perturbation)
@@ -188,7 +196,7 @@ end
 -- accGradParameters and updateParameters).
 function Jacobian.testJacobianUpdateParameters(module, input, param, minval, maxval, perturbation)
   minval, maxval = minval or -2, maxval or 2
-  input:uniform(minval, maxval)
+  fill_uniform(input, minval, maxval)
   param:uniform(minval, maxval)
   local bprop = Jacobian.backwardUpdate(module, input, param)
   local fprop = Jacobian.forwardUpdate(module, input, param, perturbation)

@@ -52,6 +52,9 @@ static double element_1d(const tocha_tensor *t, int64_t k) {
     case TOCHA_DOUBLE: return *(const double *)p;
     case TOCHA_LONG: return (double)*(const int64_t *)p;
     case TOCHA_BYTE: return *(const uint8_t *)p;
+    case TOCHA_INT: return *(const int32_t *)p;
+    case TOCHA_SHORT: return *(const int16_t *)p;
+    case TOCHA_CHAR: return *(const int8_t *)p;
     default: return 0;
   }
 }
@@ -76,8 +79,8 @@ static tocha_status nll_check(nll_args *a, const tocha_tensor *input, const toch
     tocha_tensor_shape_string(input, s, sizeof s);
     return tocha_fail(TOCHA_ESIZE, 1, "input must be a vector (n) or a matrix (batch, n), got size %s", s);
   }
-  if (target->dtype != TOCHA_FLOAT && target->dtype != TOCHA_DOUBLE && target->dtype != TOCHA_LONG)
-    return tocha_fail(TOCHA_ETYPE, 2, "target must be a Float, Double or LongTensor of class indices, got a %sTensor",
+  if (target->dtype == TOCHA_BYTE)
+    return tocha_fail(TOCHA_ETYPE, 2, "target must be a Float, Double, Long or IntTensor of class indices, got a %sTensor",
                       tocha_dtype_name(target->dtype));
   a->batched = input->ndim == 2;
   if (input->ndim == 1) {
