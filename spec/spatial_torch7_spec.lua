@@ -62,6 +62,17 @@ describe("Spatial modules in .t7 files", function()
 end)
 
 describe("tocha.compat", function()
+  it("squeezes a one-element tensor to its number, as Torch7 (plain tocha keeps a tensor)", function()
+    local plain = tocha.Tensor(1, 1):fill(3):squeeze()
+    assert.is_true(tocha.isTensor(plain))
+    require "tocha.compat"
+    local torch = package.loaded.torch
+    assert.are.equal(3, torch.Tensor(1, 1):fill(3):squeeze())
+    assert.are.equal(4, torch.LongTensor(1):fill(4):squeeze())
+    assert.are.same({ 2 }, torch.Tensor(2, 1):squeeze():size():totable())
+    assert.is_true(torch.isTensor(torch.Tensor(1, 1):squeeze(1)))
+  end)
+
   it("gives Torch7's SpatialDropout(p, stochasticInference): v1 scaling", function()
     require "tocha.compat"
     tocha.manualSeed(5)

@@ -417,6 +417,8 @@ static int l_squeeze(lua_State *L) {
   if (lua_isnoneornil(L, 2)) {
     tocha_tensor *out = tl_pushtensor(L, t->dtype);
     tl_check(L, tocha_squeeze(out, t), 0);
+    /* Torch7 (so under tocha.compat): squeezed to one element, the number itself */
+    if (tl_torch_names(L) && out->ndim == 1 && out->size[0] == 1) tl_pushelement(L, out, out->offset);
   } else {
     int dim = tl_checkdim(L, t, 2);
     tocha_tensor *out = tl_pushtensor(L, t->dtype);
