@@ -387,7 +387,9 @@ describe("tocha.compat", function()
     timer:reset()
     os.execute("sleep 0.05")
     local slept = timer:time()
-    assert.is_true(slept.real >= 0.05 and slept.real < 2, tostring(slept.real))
+    -- under valgrind (--trace-children) the shell and sleep themselves run for seconds
+    local most = os.getenv("TOCHA_SPEC_VALGRIND") and 120 or 2
+    assert.is_true(slept.real >= 0.05 and slept.real < most, tostring(slept.real))
     assert.is_true(slept.user < slept.real)
   end)
 
