@@ -1,0 +1,162 @@
+-- Second spatial family: reflection/replication padding, spatial
+-- (log-)softmax, nearest upsampling, adaptive pooling, subsampling, the
+-- spatial class NLL criterion, dilated max pooling. Values against plain
+-- loops written here, gradients against central differences in float64,
+-- and bad input.
+local tocha = require "tocha"
+local nn = require "tocha.nn"
+local gradients = require("gradcheck").module
+
+local function rand(...) return tocha.DoubleTensor(...):uniform(-1, 1) end
+
+-- Largest |a - b| over all elements.
+local function maxdiff(a, b)
+  assert.are.same(a:size():totable(), b:size():totable())
+  return (a:double() - b:double()):abs():max()
+end
+
+-- A 4-D view of a 3-D or 4-D tensor.
+local function batch(t) return t:dim() == 3 and t:view(1, t:size(1), t:size(2), t:size(3)) or t end
+
+-- out[n][c][i][j] = in[n][c][src(i - 1 - t, h)][src(j - 1 - l, w)] (0-based sources).
+local function pad_reference(input, l, r, t, b, src)
+  local x = batch(input)
+  local N, C, H, W = x:size(1), x:size(2), x:size(3), x:size(4)
+  local out = tocha.DoubleTensor(N, C, H + t + b, W + l + r)
+  for n = 1, N do for c = 1, C do
+    for i = 1, H + t + b do for j = 1, W + l + r do
+      out[n][c][i][j] = x[n][c][src(i - 1 - t, H) + 1][src(j - 1 - l, W) + 1]
+    end end
+  end end
+  return input:dim() == 3 and out[1] or out
+end
+
+local function reflect(v, n)
+  if v < 0 then return -v elseif v >= n then return 2 * (n - 1) - v end
+  return v
+end
+local function replicate(v, n) return math.min(math.max(v, 0), n - 1) end
+
+describe("nn.SpatialReflectionPadding and nn.SpatialReplicationPadding", function()
+  local cases = { { 2, 1, 3, 0 }, { -1, 2, 0, -2 }, { 3, -3, -1, 1 }, { 0, 0, 0, 0 } }
+  for _, kind in ipairs({ { "SpatialReflectionPadding", reflect }, { "SpatialReplicationPadding", replicate } }) do
+    local name, src = kind[1], kind[2]
+    it(name .. " matches a reference loop (3-D and 4-D)", function()
+      for _, p in ipairs(cases) do
+        local m = nn[name](p[1], p[2], p[3], p[4])
+        for _, x in ipairs({ rand(2, 5, 6), rand(3, 2, 4, 7) }) do
+          assert.is_true(maxdiff(m:forward(x), pad_reference(x, p[1], p[2], p[3], p[4], src)) == 0)
+        end
+      end
+    end)
+    it(name .. " gradients match central differences", function()
+      for _, p in ipairs(cases) do
+        assert.is_true(gradients(nn[name](p[1], p[2], p[3], p[4]), rand(2, 2, 5, 4)) <= 1e-6)
+        assert.is_true(gradients(nn[name](p[1], p[2], p[3], p[4]), rand(2, 4, 5)) <= 1e-6)
+      end
+    end)
+    it(name .. " works on float tensors", function()
+      local x = rand(2, 4, 5)
+      local m = nn[name](1, 2, 1, 0)
+      assert.is_true(maxdiff(m:forward(x:float()), pad_reference(x:float():double(), 1, 2, 1, 0, src)) == 0)
+    end)
+    it(name .. " rejects bad input", function()
+      assert.has_error(function() nn[name](1.5, 1, 1, 1) end, "nn." .. name .. ": pad_l must be an integer, got 1.5")
+      local m = nn[name](1, 1, 1, 1)
+      assert.has_error(function() m:forward(rand(4, 4)) end)
+      assert.has_error(function() m:forward("x") end)
+      assert.has_error(function() nn[name](-3, -3, 0, 0):forward(rand(1, 3, 6)) end)
+      m:forward(rand(1, 3, 3))
+      assert.has_error(function() m:backward(rand(1, 3, 3), rand(1, 4, 5)) end)
+    end)
+  end
+  it("SpatialReflectionPadding rejects pads as large as the input", function()
+    assert.has_error(function() nn.SpatialReflectionPadding(3, 0, 0, 0):forward(rand(1, 4, 3)) end)
+    assert.has_error(function() nn.SpatialReflectionPadding(0, 0, 0, 4):forward(rand(1, 4, 3)) end)
+    assert.has_no_error(function() nn.SpatialReplicationPadding(5, 0, 0, 5):forward(rand(1, 4, 3)) end)
+  end)
+end)
+
+-- softmax (or log-softmax) over dimension d at every other index, by loops over a 4-D view.
+local function softmax_reference(input, log)
+  local x = batch(input)
+  local out = x:clone()
+  for n = 1, x:size(1) do for i = 1, x:size(3) do for j = 1, x:size(4) do
+    local top = -math.huge
+    for c = 1, x:size(2) do top = math.max(top, x[n][c][i][j]) end
+    local sum = 0
+    for c = 1, x:size(2) do sum = sum + math.exp(x[n][c][i][j] - top) end
+    for c = 1, x:size(2) do
+      local v = x[n][c][i][j] - top
+      out[n][c][i][j] = log and v - math.log(sum) or math.exp(v) / sum
+    end
+  end end end
+  return input:dim() == 3 and out[1] or out
+end
+
+describe("nn.SpatialSoftMax and nn.SpatialLogSoftMax", function()
+  for _, name in ipairs({ "SpatialSoftMax", "SpatialLogSoftMax" }) do
+    local log = name == "SpatialLogSoftMax"
+    it(name .. " matches a reference loop over the planes (3-D and 4-D)", function()
+      local m = nn[name]()
+      for _, x in ipairs({ rand(4, 3, 5), rand(2, 3, 4, 2), rand(1, 1, 1) * 50 }) do
+        assert.is_true(maxdiff(m:forward(x), softmax_reference(x, log)) <= 1e-12)
+      end
+      -- large values do not overflow
+      local big = rand(3, 2, 2):mul(1000)
+      assert.is_true(maxdiff(m:forward(big), softmax_reference(big, log)) <= 1e-9)
+    end)
+    it(name .. " treats 1-D and 2-D input as nn.SoftMax does", function()
+      local x = rand(3, 5)
+      local plain = (log and nn.LogSoftMax() or nn.SoftMax()):double()
+      assert.is_true(maxdiff(nn[name]():forward(x), plain:forward(x)) == 0)
+    end)
+    it(name .. " gradients match central differences", function()
+      assert.is_true(gradients(nn[name](), rand(3, 4, 2)) <= 1e-6)
+      assert.is_true(gradients(nn[name](), rand(2, 3, 2, 3)) <= 1e-6)
+    end)
+    it(name .. " rejects bad input", function()
+      local m = nn[name]()
+      assert.has_error(function() m:forward(rand(2, 2, 2, 2, 2)) end)
+      assert.has_error(function() m:forward({}) end)
+      local x = rand(2, 3, 3)
+      m:forward(x)
+      assert.has_error(function() m:backward(x, rand(2, 3, 4)) end)
+    end)
+  end
+end)
+
+describe("nn.SpatialUpSamplingNearest", function()
+  local function reference(input, s)
+    local x = batch(input)
+    local out = tocha.DoubleTensor(x:size(1), x:size(2), x:size(3) * s, x:size(4) * s)
+    for n = 1, x:size(1) do for c = 1, x:size(2) do
+      for i = 1, x:size(3) * s do for j = 1, x:size(4) * s do
+        out[n][c][i][j] = x[n][c][(i - 1) // s + 1][(j - 1) // s + 1]
+      end end
+    end end
+    return input:dim() == 3 and out[1] or out
+  end
+  it("repeats each pixel in a scale x scale block (3-D and 4-D)", function()
+    for s = 1, 3 do
+      local m = nn.SpatialUpSamplingNearest(s)
+      assert.are.equal(s, m.scale_factor)
+      for _, x in ipairs({ rand(2, 3, 4), rand(2, 1, 2, 3) }) do
+        assert.is_true(maxdiff(m:forward(x), reference(x, s)) == 0)
+      end
+    end
+  end)
+  it("gradients match central differences", function()
+    assert.is_true(gradients(nn.SpatialUpSamplingNearest(2), rand(2, 3, 2)) <= 1e-6)
+    assert.is_true(gradients(nn.SpatialUpSamplingNearest(3), rand(2, 1, 2, 3)) <= 1e-6)
+  end)
+  it("rejects bad input", function()
+    assert.has_error(function() nn.SpatialUpSamplingNearest(0) end)
+    assert.has_error(function() nn.SpatialUpSamplingNearest(1.5) end)
+    local m = nn.SpatialUpSamplingNearest(2)
+    assert.has_error(function() m:forward(rand(3, 3)) end)
+    local x = rand(1, 2, 2)
+    m:forward(x)
+    assert.has_error(function() m:backward(x, rand(1, 4, 5)) end)
+  end)
+end)
