@@ -160,3 +160,62 @@ describe("nn.SpatialUpSamplingNearest", function()
     assert.has_error(function() m:backward(x, rand(1, 4, 5)) end)
   end)
 end)
+
+describe("nn.SpatialAdaptiveMaxPooling and nn.SpatialAdaptiveAveragePooling", function()
+  -- Torch7's windows: [floor(i n / o), ceil((i + 1) n / o)) for 0-based output i.
+  local function reference(input, W, H, max)
+    local x = batch(input)
+    local h, w = x:size(3), x:size(4)
+    local out = tocha.DoubleTensor(x:size(1), x:size(2), H, W)
+    for n = 1, x:size(1) do for c = 1, x:size(2) do
+      for i = 0, H - 1 do for j = 0, W - 1 do
+        local acc, count = max and -math.huge or 0, 0
+        for y = math.floor(i * h / H), math.ceil((i + 1) * h / H) - 1 do
+          for z = math.floor(j * w / W), math.ceil((j + 1) * w / W) - 1 do
+            local v = x[n][c][y + 1][z + 1]
+            acc, count = max and math.max(acc, v) or acc + v, count + 1
+          end
+        end
+        out[n][c][i + 1][j + 1] = max and acc or acc / count
+      end end
+    end end
+    return input:dim() == 3 and out[1] or out
+  end
+  local shapes = { { 2, 7, 5 }, { 2, 3, 4, 6 }, { 1, 3, 3 }, { 1, 1, 2, 9 } }
+  local outs = { { 3, 2 }, { 2, 3 }, { 1, 1 }, { 5, 4 }, { 4, 7 } }
+  for _, kind in ipairs({ { "SpatialAdaptiveMaxPooling", true }, { "SpatialAdaptiveAveragePooling", false } }) do
+    local name, max = kind[1], kind[2]
+    it(name .. " matches a reference loop (3-D and 4-D, outputs larger and smaller than the input)", function()
+      for _, s in ipairs(shapes) do
+        for _, o in ipairs(outs) do
+          local x = rand(table.unpack(s))
+          local m = nn[name](o[1], o[2])
+          assert.are.equal(o[1], m.W)
+          assert.are.equal(o[2], m.H)
+          assert.is_true(maxdiff(m:forward(x), reference(x, o[1], o[2], max)) <= 1e-12)
+        end
+      end
+    end)
+    it(name .. " gradients match central differences", function()
+      assert.is_true(gradients(nn[name](3, 2), rand(2, 7, 5)) <= 1e-6)
+      assert.is_true(gradients(nn[name](4, 5), rand(2, 1, 3, 6)) <= 1e-6)
+    end)
+    it(name .. " rejects bad input", function()
+      assert.has_error(function() nn[name](0, 2) end)
+      assert.has_error(function() nn[name](2, 1.5) end)
+      local m = nn[name](2, 2)
+      assert.has_error(function() m:forward(rand(3, 3)) end)
+      assert.has_error(function() m:forward(tocha.DoubleTensor(2, 0, 3)) end)
+      local x = rand(1, 4, 4)
+      m:forward(x)
+      assert.has_error(function() m:backward(x, rand(1, 3, 2)) end)
+    end)
+  end
+  it("SpatialAdaptiveMaxPooling passes the gradient to the first maximum of a window", function()
+    local x = tocha.DoubleTensor({ { { 1, 5, 5, 0 } } })
+    local m = nn.SpatialAdaptiveMaxPooling(1, 1):double()
+    m:forward(x)
+    local gi = m:backward(x, tocha.DoubleTensor({ { { 2 } } }))
+    assert.are.same({ { { 0, 2, 0, 0 } } }, gi:totable())
+  end)
+end)

@@ -22,6 +22,8 @@ require "tocha.nn.SpatialReplicationPadding"
 require "tocha.nn.SpatialSoftMax"
 require "tocha.nn.SpatialLogSoftMax"
 require "tocha.nn.SpatialUpSamplingNearest"
+require "tocha.nn.SpatialAdaptiveMaxPooling"
+require "tocha.nn.SpatialAdaptiveAveragePooling"
 
 require "tocha.nn.Linear"
 require "tocha.nn.Identity"

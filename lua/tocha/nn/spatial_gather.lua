@@ -47,4 +47,13 @@ function gather.backward(module, input, gradOutput, rows, cols)
   return module.gradInput
 end
 
+--- The input window of adaptive-pooling output o (1-based) of n_out over
+--- n_in: its first input (1-based) and its length, Torch7's
+--- [floor((o-1) n_in / n_out), ceil(o n_in / n_out)).
+function gather.adaptive_window(o, n_in, n_out)
+  local first = ((o - 1) * n_in) // n_out
+  local last = -((-o * n_in) // n_out)
+  return first + 1, last - first
+end
+
 return gather
