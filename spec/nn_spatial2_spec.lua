@@ -219,3 +219,65 @@ describe("nn.SpatialAdaptiveMaxPooling and nn.SpatialAdaptiveAveragePooling", fu
     assert.are.same({ { { 0, 2, 0, 0 } } }, gi:totable())
   end)
 end)
+
+describe("nn.SpatialSubSampling", function()
+  local function reference(input, m)
+    local x = batch(input)
+    local oh, ow = (x:size(3) - m.kH) // m.dH + 1, (x:size(4) - m.kW) // m.dW + 1
+    local out = tocha.DoubleTensor(x:size(1), x:size(2), oh, ow)
+    for n = 1, x:size(1) do for c = 1, x:size(2) do
+      for i = 1, oh do for j = 1, ow do
+        local sum = 0
+        for a = 1, m.kH do for b = 1, m.kW do sum = sum + x[n][c][(i - 1) * m.dH + a][(j - 1) * m.dW + b] end end
+        out[n][c][i][j] = m.weight[c] * sum + m.bias[c]
+      end end
+    end end
+    return input:dim() == 3 and out[1] or out
+  end
+  it("has Torch7's fields and defaults", function()
+    local m = nn.SpatialSubSampling(3, 2, 4)
+    assert.are.same({ 3, 2, 4, 1, 1 }, { m.nInputPlane, m.kW, m.kH, m.dW, m.dH })
+    assert.are.same({ 3 }, m.weight:size():totable())
+    assert.are.same({ 3 }, m.bias:size():totable())
+    assert.is_true(m.weight:abs():max() <= 1 / math.sqrt(8))
+  end)
+  it("matches a reference loop (3-D and 4-D, strides)", function()
+    for _, c in ipairs({ { 2, 3, 2, 1, 1 }, { 3, 2, 3, 2, 3 }, { 1, 1, 1, 1, 1 } }) do
+      local m = nn.SpatialSubSampling(table.unpack(c)):double()
+      for _, x in ipairs({ rand(c[1], 7, 8), rand(2, c[1], 6, 5) }) do
+        assert.is_true(maxdiff(m:forward(x), reference(x, m)) <= 1e-12)
+      end
+    end
+  end)
+  it("gradients (input, weight, bias) match central differences", function()
+    assert.is_true(gradients(nn.SpatialSubSampling(2, 2, 3, 1, 2), rand(2, 6, 5)) <= 1e-6)
+    assert.is_true(gradients(nn.SpatialSubSampling(3, 3, 2, 2, 1), rand(2, 3, 5, 7)) <= 1e-6)
+  end)
+  it("accumulates with a scale, a batch as the sum of its samples", function()
+    local m = nn.SpatialSubSampling(2, 2, 2, 1, 1):double()
+    local x, g = rand(3, 2, 4, 4), rand(3, 2, 3, 3)
+    m:zeroGradParameters()
+    m:forward(x)
+    m:backward(x, g, 0.5)
+    local gw, gb = m.gradWeight:clone(), m.gradBias:clone()
+    m:zeroGradParameters()
+    for n = 1, 3 do
+      m:forward(x[n])
+      m:backward(x[n], g[n], 0.5)
+    end
+    assert.is_true(maxdiff(gw, m.gradWeight) <= 1e-12)
+    assert.is_true(maxdiff(gb, m.gradBias) <= 1e-12)
+  end)
+  it("rejects bad input", function()
+    assert.has_error(function() nn.SpatialSubSampling(0, 2, 2) end)
+    assert.has_error(function() nn.SpatialSubSampling(2, 2.5, 2) end)
+    local m = nn.SpatialSubSampling(2, 3, 3):double()
+    assert.has_error(function() m:forward(rand(3, 5, 5)) end, "nn.SpatialSubSampling: input must have 2 planes "
+      .. "(dimension 1), got size 3x5x5")
+    assert.has_error(function() m:forward(rand(5, 5)) end)
+    assert.has_error(function() m:forward(rand(2, 2, 5)) end)
+    local x = rand(2, 5, 5)
+    m:forward(x)
+    assert.has_error(function() m:backward(x, rand(2, 4, 3)) end)
+  end)
+end)

@@ -24,6 +24,7 @@ require "tocha.nn.SpatialLogSoftMax"
 require "tocha.nn.SpatialUpSamplingNearest"
 require "tocha.nn.SpatialAdaptiveMaxPooling"
 require "tocha.nn.SpatialAdaptiveAveragePooling"
+require "tocha.nn.SpatialSubSampling"
 
 require "tocha.nn.Linear"
 require "tocha.nn.Identity"
