@@ -281,3 +281,73 @@ describe("nn.SpatialSubSampling", function()
     assert.has_error(function() m:backward(x, rand(2, 4, 3)) end)
   end)
 end)
+
+describe("nn.SpatialClassNLLCriterion", function()
+  local function reference(input, target, weights, sizeAverage)
+    local loss, total = 0, 0
+    for n = 1, input:size(1) do for i = 1, input:size(3) do for j = 1, input:size(4) do
+      local c = math.tointeger(target[n][i][j])
+      local w = weights and weights[c] or 1
+      loss, total = loss - w * input[n][c][i][j], total + w
+    end end end
+    return sizeAverage and loss / total or loss
+  end
+  local function targets(N, C, H, W)
+    local t = tocha.LongTensor(N, H, W)
+    t:apply(function() return math.random(1, C) end)
+    return t
+  end
+  -- Largest error of the criterion's gradInput against central differences, in float64.
+  local function criterion_gradients(crit, x, t)
+    local analytic = crit:backward(x, t):clone()
+    local flat, worst = x:view(x:nElement()), 0
+    local a = analytic:view(analytic:nElement())
+    for k = 1, flat:nElement() do
+      local v = flat[k]
+      flat[k] = v + 1e-6
+      local hi = crit:forward(x, t)
+      flat[k] = v - 1e-6
+      local lo = crit:forward(x, t)
+      flat[k] = v
+      worst = math.max(worst, math.abs((hi - lo) / 2e-6 - a[k]))
+    end
+    return worst
+  end
+  it("matches a reference loop, with and without weights and sizeAverage", function()
+    local x, t = rand(2, 4, 3, 5), targets(2, 4, 3, 5)
+    local w = tocha.DoubleTensor(4):uniform(0.1, 2)
+    for _, avg in ipairs({ true, false }) do
+      for _, weights in ipairs({ false, w }) do
+        local crit = nn.SpatialClassNLLCriterion(weights or nil, avg)
+        assert.is_true(math.abs(crit:forward(x, t) - reference(x, t, weights, avg)) <= 1e-12)
+        assert.is_true(math.abs(crit:forward(x, t:double()) - reference(x, t, weights, avg)) <= 1e-12)
+      end
+    end
+  end)
+  it("equals nn.ClassNLLCriterion over the pixels", function()
+    local x, t = rand(3, 5, 2, 4), targets(3, 5, 2, 4)
+    local w = tocha.DoubleTensor(5):uniform(0.1, 2)
+    local flat = nn.ClassNLLCriterion(w):forward(x:permute(1, 3, 4, 2):contiguous():view(-1, 5), t:view(-1))
+    assert.is_true(math.abs(nn.SpatialClassNLLCriterion(w):forward(x, t) - flat) <= 1e-12)
+  end)
+  it("gradients match central differences", function()
+    local x, t = rand(2, 3, 3, 2), targets(2, 3, 3, 2)
+    assert.is_true(criterion_gradients(nn.SpatialClassNLLCriterion(), x, t) <= 1e-6)
+    local w = tocha.DoubleTensor(3):uniform(0.1, 2)
+    assert.is_true(criterion_gradients(nn.SpatialClassNLLCriterion(w, false), x, t) <= 1e-6)
+  end)
+  it("rejects bad input", function()
+    local crit = nn.SpatialClassNLLCriterion()
+    assert.has_error(function() crit:forward(rand(3, 2, 2), targets(1, 3, 2, 2)[1]) end)
+    assert.has_error(function() crit:forward(rand(1, 3, 2, 2), targets(1, 3, 2, 3)) end,
+      "nn.SpatialClassNLLCriterion: target must have size 1x2x2 (batch x height x width of the input 1x3x2x2), "
+      .. "got 1x2x3")
+    assert.has_error(function() crit:forward(rand(1, 3, 2, 2), 1) end)
+    local bad = targets(1, 3, 2, 2)
+    bad[1][1][1] = 4
+    assert.has_error(function() crit:forward(rand(1, 3, 2, 2), bad) end)
+    bad[1][1][1] = 0
+    assert.has_error(function() crit:forward(rand(1, 3, 2, 2), bad) end)
+    assert.has_error(function() nn.SpatialClassNLLCriterion(rand(2, 2)) end)
+  end)
+end)

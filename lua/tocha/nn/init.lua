@@ -25,6 +25,7 @@ require "tocha.nn.SpatialUpSamplingNearest"
 require "tocha.nn.SpatialAdaptiveMaxPooling"
 require "tocha.nn.SpatialAdaptiveAveragePooling"
 require "tocha.nn.SpatialSubSampling"
+require "tocha.nn.SpatialClassNLLCriterion"
 
 require "tocha.nn.Linear"
 require "tocha.nn.Identity"
