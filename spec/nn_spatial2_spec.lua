@@ -351,3 +351,102 @@ describe("nn.SpatialClassNLLCriterion", function()
     assert.has_error(function() nn.SpatialClassNLLCriterion(rand(2, 2)) end)
   end)
 end)
+
+describe("nn.SpatialDilatedMaxPooling", function()
+  -- Torch7's loops: window rows hstart, hstart + dilationH, ... below min(hstart + span, H), from 0 on.
+  local function reference(input, m)
+    local x = batch(input)
+    local H, W = x:size(3), x:size(4)
+    local function len(n, k, d, pad, dil)
+      local span = dil * (k - 1) + 1
+      if m.ceil_mode then
+        local o = math.ceil((n - span + 2 * pad) / d) + 1
+        if pad > 0 and (o - 1) * d >= n + pad then o = o - 1 end
+        return o
+      end
+      return math.floor((n - span + 2 * pad) / d) + 1
+    end
+    local oH, oW = len(H, m.kH, m.dH, m.padH, m.dilationH), len(W, m.kW, m.dW, m.padW, m.dilationW)
+    local out = tocha.DoubleTensor(x:size(1), x:size(2), oH, oW)
+    local idx = tocha.LongTensor(x:size(1), x:size(2), oH, oW)
+    for n = 1, x:size(1) do for c = 1, x:size(2) do
+      for i = 0, oH - 1 do for j = 0, oW - 1 do
+        local hs, ws = i * m.dH - m.padH, j * m.dW - m.padW
+        local he = math.min(hs + (m.kH - 1) * m.dilationH + 1, H)
+        local we = math.min(ws + (m.kW - 1) * m.dilationW + 1, W)
+        while hs < 0 do hs = hs + m.dilationH end
+        while ws < 0 do ws = ws + m.dilationW end
+        local best, at = -math.huge, 0
+        for y = hs, he - 1, m.dilationH do for z = ws, we - 1, m.dilationW do
+          local v = x[n][c][y + 1][z + 1]
+          if v > best or v ~= v then best, at = v, y * W + z + 1 end
+        end end
+        out[n][c][i + 1][j + 1], idx[n][c][i + 1][j + 1] = best, at
+      end end
+    end end
+    return input:dim() == 3 and out[1] or out, idx
+  end
+  local cases = {
+    { 3, 2, 1, 1, 1, 0, 2, 1 }, { 2, 3, 2, 1, 0, 1, 1, 3 }, { 2, 2, 3, 2, 1, 1, 4, 2 }, { 1, 1, 1, 1, 0, 0, 1, 1 },
+    { 3, 3 },
+  }
+  it("matches a reference loop (3-D and 4-D, floor and ceil)", function()
+    for _, c in ipairs(cases) do
+      for _, ceil in ipairs({ false, true }) do
+        local m = nn.SpatialDilatedMaxPooling(table.unpack(c))
+        if ceil then m:ceil() end
+        for _, x in ipairs({ rand(2, 9, 10), rand(2, 3, 11, 8) }) do
+          local want, idx = reference(x, m)
+          assert.is_true(maxdiff(m:forward(x), want) == 0)
+          assert.are.same(idx:totable(), m.indices:view(idx:size()):totable())
+        end
+      end
+    end
+  end)
+  it("has Torch7's fields and equals SpatialMaxPooling without dilation", function()
+    local m = nn.SpatialDilatedMaxPooling(3, 2)
+    assert.are.same({ 3, 2, 3, 2, 0, 0, 1, 1 }, { m.kW, m.kH, m.dW, m.dH, m.padW, m.padH, m.dilationW, m.dilationH })
+    local x = rand(2, 3, 8, 9)
+    local p = nn.SpatialMaxPooling(3, 2, 2, 1, 1, 1):double()
+    local d = nn.SpatialDilatedMaxPooling(3, 2, 2, 1, 1, 1)
+    assert.is_true(maxdiff(d:forward(x), p:forward(x)) == 0)
+    assert.are.same(p.indices:totable(), d.indices:totable())
+  end)
+  it("propagates NaN and keeps -inf inputs", function()
+    local x = tocha.DoubleTensor({ { { 1, 0 / 0, 3, -math.huge } } })
+    local m = nn.SpatialDilatedMaxPooling(2, 1, 2, 1)
+    local y = m:forward(x)
+    assert.is_true(y[1][1][1] ~= y[1][1][1])
+    assert.are.equal(3, y[1][1][2])
+    local z = nn.SpatialDilatedMaxPooling(2, 1, 2, 1):forward(tocha.DoubleTensor(1, 1, 2):fill(-math.huge))
+    assert.are.equal(-math.huge, z[1][1][1])
+  end)
+  it("gives -inf and no gradient for a window wholly in the padding (Torch7's -inf)", function()
+    -- rows -1 and 4 of a 4-row input: both in the padding
+    local m = nn.SpatialDilatedMaxPooling(1, 2, 1, 1, 0, 1, 1, 5)
+    local x = rand(1, 4, 3)
+    local y = m:forward(x)
+    assert.are.same({ 1, 1, 3 }, y:size():totable())
+    assert.are.equal(-math.huge, y:max())
+    assert.are.equal(0, m:backward(x, rand(1, 1, 3)):abs():max())
+    local f = nn.SpatialDilatedMaxPooling(2, 2):float():forward(x:float())
+    assert.are.equal("tocha.FloatTensor", tocha.type(f))
+  end)
+  it("gradients match central differences", function()
+    for _, c in ipairs(cases) do
+      assert.is_true(gradients(nn.SpatialDilatedMaxPooling(table.unpack(c)), rand(2, 7, 8)) <= 1e-6)
+      assert.is_true(gradients(nn.SpatialDilatedMaxPooling(table.unpack(c)):ceil(), rand(2, 2, 8, 7)) <= 1e-6)
+    end
+  end)
+  it("rejects bad input", function()
+    assert.has_error(function() nn.SpatialDilatedMaxPooling(2, 2, 1, 1, 0, 0, 0, 1) end)
+    assert.has_error(function() nn.SpatialDilatedMaxPooling(2, 2, 1, 1, 0, 0, 1, 1.5) end)
+    assert.has_error(function() nn.SpatialDilatedMaxPooling(2, 2, 1, 1, 2, 0) end)
+    local m = nn.SpatialDilatedMaxPooling(3, 3, 1, 1, 0, 0, 3, 3)
+    assert.has_error(function() m:forward(rand(1, 6, 6)) end)
+    assert.has_error(function() m:forward(rand(6, 6)) end)
+    local x = rand(1, 8, 8)
+    m:forward(x)
+    assert.has_error(function() m:backward(x, rand(1, 3, 3)) end)
+  end)
+end)

@@ -26,6 +26,7 @@ require "tocha.nn.SpatialAdaptiveMaxPooling"
 require "tocha.nn.SpatialAdaptiveAveragePooling"
 require "tocha.nn.SpatialSubSampling"
 require "tocha.nn.SpatialClassNLLCriterion"
+require "tocha.nn.SpatialDilatedMaxPooling"
 
 require "tocha.nn.Linear"
 require "tocha.nn.Identity"
