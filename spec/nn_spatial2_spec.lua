@@ -70,6 +70,16 @@ describe("nn.SpatialReflectionPadding and nn.SpatialReplicationPadding", functio
       assert.has_error(function() m:backward(rand(1, 3, 3), rand(1, 4, 5)) end)
     end)
   end
+  it("rejects empty input", function()
+    for _, name in ipairs({ "SpatialReflectionPadding", "SpatialReplicationPadding" }) do
+      assert.has_error(function() nn[name](1, 1, 1, 1):forward(tocha.DoubleTensor(1, 0, 3)) end,
+        "nn." .. name .. ": input must not be empty, got size 1x0x3")
+    end
+    assert.has_error(function() nn.SpatialUpSamplingNearest(2):forward(tocha.DoubleTensor(2, 3, 0)) end,
+      "nn.SpatialUpSamplingNearest: input must not be empty, got size 2x3x0")
+    assert.has_error(function() nn.SpatialSoftMax():forward(tocha.DoubleTensor(0, 2, 3)) end,
+      "nn.SpatialSoftMax: input must not be empty, got size 0x2x3")
+  end)
   it("SpatialReflectionPadding rejects pads as large as the input", function()
     assert.has_error(function() nn.SpatialReflectionPadding(3, 0, 0, 0):forward(rand(1, 4, 3)) end)
     assert.has_error(function() nn.SpatialReflectionPadding(0, 0, 0, 4):forward(rand(1, 4, 3)) end)

@@ -24,6 +24,9 @@ local function plane_dim(self, input, level)
     error(string.format("%s: input must be 1D, 2D, 3D (planes x height x width) or 4D (batch x planes x height x "
       .. "width), got size %s", self.__typename, utils.shape(input)), level)
   end
+  if input:nElement() == 0 then
+    error(string.format("%s: input must not be empty, got size %s", self.__typename, utils.shape(input)), level)
+  end
   return dim == 3 and 1 or dim == 4 and 2 or dim
 end
 

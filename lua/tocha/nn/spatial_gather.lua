@@ -7,13 +7,17 @@ local utils = require "tocha.utils"
 
 local gather = {}
 
---- Checks that input is a 3-D or 4-D tensor; returns its (h, w) dimensions.
+--- Checks that input is a non-empty 3-D or 4-D tensor; returns its (h, w) dimensions.
 function gather.check_input(module, input, level)
   utils.check_tensor(module, input, "input", (level or 3) + 1)
   local dim = input:dim()
   if dim ~= 3 and dim ~= 4 then
     error(string.format("%s: input must be 3D (planes x height x width) or 4D (batch x planes x height x width), "
       .. "got size %s", module.__typename, utils.shape(input)), (level or 3) + 1)
+  end
+  if input:nElement() == 0 then
+    error(string.format("%s: input must not be empty, got size %s", module.__typename, utils.shape(input)),
+      (level or 3) + 1)
   end
   return dim - 1, dim
 end
