@@ -228,6 +228,13 @@ describe("nn.SpatialAdaptiveMaxPooling and nn.SpatialAdaptiveAveragePooling", fu
     local gi = m:backward(x, tocha.DoubleTensor({ { { 2 } } }))
     assert.are.same({ { { 0, 2, 0, 0 } } }, gi:totable())
   end)
+  it("SpatialAdaptiveMaxPooling propagates NaN (Torch7's rule)", function()
+    local x = tocha.DoubleTensor({ { { 1, 0 / 0, 3, 2 } } })
+    local m = nn.SpatialAdaptiveMaxPooling(1, 1):double()
+    local y = m:forward(x)
+    assert.is_true(y[1][1][1] ~= y[1][1][1])
+    assert.are.same({ { { 0, 1, 0, 0 } } }, m:backward(x, tocha.DoubleTensor({ { { 1 } } })):totable())
+  end)
 end)
 
 describe("nn.SpatialSubSampling", function()
