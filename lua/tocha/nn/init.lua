@@ -152,5 +152,6 @@ require "tocha.nn.DepthConcat"
 require "tocha.nn.CReLU"
 require "tocha.nn.WeightNorm"
 require "tocha.nn.UpSampling"
+require "tocha.nn.TemporalConvolution"
 
 return nn

@@ -1,0 +1,124 @@
+-- The temporal family (TemporalConvolution, TemporalMaxPooling,
+-- TemporalSubSampling) and the simplest volumetric modules: outputs
+-- against plain loops written here, gradients against central differences
+-- in float64, batch against one sequence, and bad input.
+local tocha = require "tocha"
+local nn = require "tocha.nn"
+local gradients = require("gradcheck").module
+
+local function rand(...) return tocha.DoubleTensor(...):uniform(-1, 1) end
+
+-- Runs f(seq, out, b) on each sequence of a 2-D or 3-D input (b: batch index).
+local function each_sequence(input, output, f)
+  if input:dim() == 2 then return f(input, output) end
+  for b = 1, input:size(1) do f(input[b], output[b]) end
+end
+
+local function max_diff(a, b)
+  return (a:double() - b:double()):abs():max()
+end
+
+describe("nn.TemporalConvolution", function()
+  -- out[t][o] = bias[o] + sum_k,i w[o][(k-1)F + i] in[(t-1)dW + k][i]
+  local function reference(m, input)
+    local F, O, kW, dW = m.inputFrameSize, m.outputFrameSize, m.kW, m.dW
+    local nIn = input:size(input:dim() - 1)
+    local nOut = (nIn - kW) // dW + 1
+    local out = input:dim() == 2 and tocha.DoubleTensor(nOut, O) or tocha.DoubleTensor(input:size(1), nOut, O)
+    each_sequence(input, out, function(seq, o)
+      for t = 1, nOut do
+        for j = 1, O do
+          local s = m.bias[j]
+          for k = 1, kW do
+            for i = 1, F do s = s + m.weight[j][(k - 1) * F + i] * seq[(t - 1) * dW + k][i] end
+          end
+          o[t][j] = s
+        end
+      end
+    end)
+    return out
+  end
+
+  it("has Torch7's fields and initialisation", function()
+    local m = nn.TemporalConvolution(3, 4, 5, 2)
+    assert.are.same({ 4, 15 }, m.weight:size():totable())
+    assert.are.same({ 4 }, m.bias:size():totable())
+    assert.are.same({ 4, 15 }, m.gradWeight:size():totable())
+    assert.are.equal(3, m.inputFrameSize); assert.are.equal(4, m.outputFrameSize)
+    assert.are.equal(5, m.kW); assert.are.equal(2, m.dW)
+    local stdv = 1 / math.sqrt(15)
+    assert.is_true(m.weight:abs():max() <= stdv and m.bias:abs():max() <= stdv)
+    assert.are.equal(1, nn.TemporalConvolution(3, 4, 5).dW)
+    assert.are.equal("nn.TemporalConvolution(3 -> 4, 5, 2)", tostring(m))
+  end)
+
+  it("matches a plain loop, 2-D and batch, strides below and above the kernel", function()
+    for _, c in ipairs { { 3, 4, 3, 1, 9 }, { 2, 5, 2, 3, 10 }, { 1, 1, 1, 1, 1 }, { 4, 2, 4, 2, 4 } } do
+      local m = nn.TemporalConvolution(c[1], c[2], c[3], c[4]):double()
+      local x = rand(c[5], c[1])
+      assert.is_true(max_diff(m:forward(x), reference(m, x)) < 1e-12)
+      local xb = rand(3, c[5], c[1])
+      assert.is_true(max_diff(m:forward(xb), reference(m, xb)) < 1e-12)
+    end
+    -- float too
+    local m = nn.TemporalConvolution(3, 2, 2, 1)
+    local x = tocha.FloatTensor(6, 3):uniform(-1, 1)
+    assert.is_true(max_diff(m:forward(x), reference(m:clone():double(), x:double())) < 1e-5)
+  end)
+
+  it("has gradients matching central differences (input, weight, bias)", function()
+    for _, c in ipairs { { 3, 4, 3, 1, 8 }, { 2, 3, 2, 3, 9 } } do
+      local m = nn.TemporalConvolution(c[1], c[2], c[3], c[4])
+      assert.is_true(gradients(m, rand(c[5], c[1])) <= 1e-6)
+      assert.is_true(gradients(m, rand(2, c[5], c[1])) <= 1e-6)
+    end
+  end)
+
+  it("agrees between a batch and one sequence", function()
+    local m = nn.TemporalConvolution(3, 2, 3, 2):double()
+    local x = rand(4, 11, 3)
+    local out = m:forward(x):clone()
+    local go = rand(out:size())
+    local gi = m:backward(x, go):clone()
+    local out1 = m:forward(x[2]):clone()
+    local gi1 = m:backward(x[2], go[2]):clone()
+    assert.is_true(max_diff(out[2], out1) < 1e-12)
+    assert.is_true(max_diff(gi[2], gi1) < 1e-12)
+  end)
+
+  it("accumulates parameter gradients with the scale", function()
+    local m = nn.TemporalConvolution(2, 2, 2, 1):double()
+    local x = rand(5, 2)
+    local go = rand(4, 2)
+    m:zeroGradParameters()
+    m:forward(x); m:backward(x, go, 1)
+    local gw, gb = m.gradWeight:clone(), m.gradBias:clone()
+    m:backward(x, go, 0.5)
+    assert.is_true(max_diff(m.gradWeight, gw * 1.5) < 1e-12)
+    assert.is_true(max_diff(m.gradBias, gb * 1.5) < 1e-12)
+  end)
+
+  it("rejects bad arguments and input", function()
+    assert.has_error(function() nn.TemporalConvolution(0, 2, 2) end,
+      "nn.TemporalConvolution: inputFrameSize must be a positive integer, got 0")
+    assert.has_error(function() nn.TemporalConvolution(2, 2, 1.5) end,
+      "nn.TemporalConvolution: kW must be a positive integer, got 1.5")
+    assert.has_error(function() nn.TemporalConvolution(2, 2, 2, 0) end,
+      "nn.TemporalConvolution: dW must be a positive integer, got 0")
+    local m = nn.TemporalConvolution(3, 2, 4)
+    assert.has_error(function() m:forward(tocha.Tensor(3, 3)) end,
+      "nn.TemporalConvolution: input sequence smaller than kernel size: got 3 frames, expected at least 4")
+    assert.has_error(function() m:forward(tocha.Tensor(5, 2)) end,
+      "nn.TemporalConvolution: invalid input frame size: got 2, expected 3")
+    assert.has_error(function() m:forward(tocha.Tensor(5)) end,
+      "nn.TemporalConvolution: input must be 2D (nFrame x frameSize) or 3D (batch x nFrame x frameSize), "
+      .. "got size 5")
+    assert.has_error(function() m:forward(tocha.LongTensor(5, 3)) end,
+      "nn.TemporalConvolution: input must be a FloatTensor or DoubleTensor, got a LongTensor")
+    assert.has_error(function() m:forward("x") end, "nn.TemporalConvolution: input must be a tensor, got string")
+    local x = tocha.Tensor(6, 3):uniform()
+    m:forward(x)
+    assert.has_error(function() m:backward(x, tocha.Tensor(2, 2)) end,
+      "nn.TemporalConvolution: gradOutput must have the output's size 3x2, got size 2x2")
+  end)
+end)
