@@ -122,3 +122,87 @@ describe("nn.TemporalConvolution", function()
       "nn.TemporalConvolution: gradOutput must have the output's size 3x2, got size 2x2")
   end)
 end)
+
+describe("nn.TemporalMaxPooling", function()
+  -- out[t][i] = max_k in[(t-1)dW + k][i]; index: the first k of the max, 0-based.
+  local function reference(kW, dW, input)
+    local nIn, F = input:size(input:dim() - 1), input:size(input:dim())
+    local nOut = (nIn - kW) // dW + 1
+    local size = input:dim() == 2 and { nOut, F } or { input:size(1), nOut, F }
+    local out, idx = tocha.DoubleTensor(table.unpack(size)), tocha.LongTensor(table.unpack(size))
+    local function one(seq, o, ix)
+      for t = 1, nOut do
+        for i = 1, F do
+          local best, at = -math.huge, -1
+          for k = 1, kW do
+            local v = seq[(t - 1) * dW + k][i]
+            if v > best or (v ~= v and best == best) then best, at = v, k - 1 end
+          end
+          o[t][i], ix[t][i] = best, at
+        end
+      end
+    end
+    if input:dim() == 2 then one(input, out, idx) else
+      for b = 1, input:size(1) do one(input[b], out[b], idx[b]) end
+    end
+    return out, idx
+  end
+
+  it("matches a plain loop (values and 0-based indices), 2-D and batch", function()
+    for _, c in ipairs { { 3, 1, 9, 2 }, { 2, 2, 8, 3 }, { 5, 3, 14, 1 }, { 1, 1, 3, 2 }, { 4, nil, 9, 2 } } do
+      local m = nn.TemporalMaxPooling(c[1], c[2])
+      assert.are.equal(c[2] or c[1], m.dW)
+      for _, x in ipairs { rand(c[3], c[4]), rand(2, c[3], c[4]) } do
+        local out, idx = reference(c[1], m.dW, x)
+        assert.are.equal(0, max_diff(m:forward(x), out))
+        assert.are.equal("tocha.LongTensor", tocha.type(m.indices))
+        assert.are.equal(0, max_diff(m.indices, idx))
+      end
+    end
+  end)
+
+  it("takes the first maximum on ties and propagates NaN", function()
+    local m = nn.TemporalMaxPooling(3, 1)
+    local x = tocha.DoubleTensor { { 1 }, { 2 }, { 2 }, { 0 / 0 }, { 1 } }
+    local out = m:forward(x)
+    assert.are.equal(2, out[1][1])
+    assert.are.equal(1, m.indices[1][1])
+    assert.is_true(out[2][1] ~= out[2][1] and out[3][1] ~= out[3][1])
+    assert.are.same({ 2, 1 }, { m.indices[2][1], m.indices[3][1] })
+    local gi = m:backward(x, tocha.DoubleTensor(3, 1):fill(1))
+    assert.are.same({ 0, 1, 0, 2, 0 }, { gi[1][1], gi[2][1], gi[3][1], gi[4][1], gi[5][1] })
+  end)
+
+  it("routes gradients to the maxima (central differences), overlapping windows add", function()
+    assert.is_true(gradients(nn.TemporalMaxPooling(3, 1), rand(10, 3)) <= 1e-6)
+    assert.is_true(gradients(nn.TemporalMaxPooling(2, 3), rand(2, 11, 2)) <= 1e-6)
+    local m = nn.TemporalMaxPooling(3, 2)
+    local x = rand(3, 9, 2)
+    local go = rand(m:forward(x):size())
+    local gi = m:backward(x, go):clone()
+    local out1 = m:forward(x[2]):clone()
+    assert.is_true(max_diff(m:forward(x)[2], out1) == 0)
+    m:forward(x[2])
+    assert.are.equal(0, max_diff(m:backward(x[2], go[2]), gi[2]))
+    assert.are.equal("nn.TemporalMaxPooling(3, 2)", tostring(m))
+  end)
+
+  it("rejects bad arguments and input", function()
+    assert.has_error(function() nn.TemporalMaxPooling(0) end,
+      "nn.TemporalMaxPooling: kW must be a positive integer, got 0")
+    assert.has_error(function() nn.TemporalMaxPooling(2, -1) end,
+      "nn.TemporalMaxPooling: dW must be a positive integer, got -1")
+    local m = nn.TemporalMaxPooling(4)
+    assert.has_error(function() m:forward(tocha.Tensor(3, 3)) end,
+      "nn.TemporalMaxPooling: input sequence smaller than kernel size: got 3 frames, expected at least 4")
+    assert.has_error(function() m:forward(tocha.Tensor(2, 2, 2, 2)) end,
+      "nn.TemporalMaxPooling: input must be 2D (nFrame x frameSize) or 3D (batch x nFrame x frameSize), "
+      .. "got size 2x2x2x2")
+    local x = rand(8, 3)
+    m:forward(x)
+    assert.has_error(function() m:backward(x, tocha.DoubleTensor(3, 3)) end,
+      "nn.TemporalMaxPooling: gradOutput must have the output's size 2x3, got size 3x3")
+    assert.has_error(function() m:backward(rand(2, 8, 3), tocha.DoubleTensor(2, 2, 3)) end,
+      "nn.TemporalMaxPooling: updateGradInput called before updateOutput on this input")
+  end)
+end)

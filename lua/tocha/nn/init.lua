@@ -153,5 +153,6 @@ require "tocha.nn.CReLU"
 require "tocha.nn.WeightNorm"
 require "tocha.nn.UpSampling"
 require "tocha.nn.TemporalConvolution"
+require "tocha.nn.TemporalMaxPooling"
 
 return nn
