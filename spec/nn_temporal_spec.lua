@@ -206,3 +206,60 @@ describe("nn.TemporalMaxPooling", function()
       "nn.TemporalMaxPooling: updateGradInput called before updateOutput on this input")
   end)
 end)
+
+describe("nn.TemporalSubSampling", function()
+  local function reference(m, input)
+    local F, kW, dW = m.inputFrameSize, m.kW, m.dW
+    local nOut = (input:size(input:dim() - 1) - kW) // dW + 1
+    local out = input:dim() == 2 and tocha.DoubleTensor(nOut, F) or tocha.DoubleTensor(input:size(1), nOut, F)
+    each_sequence(input, out, function(seq, o)
+      for t = 1, nOut do
+        for i = 1, F do
+          local s = 0
+          for k = 1, kW do s = s + seq[(t - 1) * dW + k][i] end
+          o[t][i] = m.bias[i] + m.weight[i] * s
+        end
+      end
+    end)
+    return out
+  end
+
+  it("has Torch7's fields and initialisation", function()
+    local m = nn.TemporalSubSampling(3, 4, 2)
+    assert.are.same({ 3 }, m.weight:size():totable())
+    assert.are.same({ 3 }, m.gradBias:size():totable())
+    assert.is_true(m.weight:abs():max() <= 0.5 and m.bias:abs():max() <= 0.5)
+    assert.are.equal(1, nn.TemporalSubSampling(3, 4).dW)
+    assert.are.equal("nn.TemporalSubSampling(3, 4, 2)", tostring(m))
+  end)
+
+  it("matches a plain loop, 2-D and batch", function()
+    for _, c in ipairs { { 3, 3, 1, 9 }, { 2, 2, 3, 10 }, { 1, 1, 1, 1 }, { 4, 4, 2, 5 } } do
+      local m = nn.TemporalSubSampling(c[1], c[2], c[3]):double()
+      local x = rand(c[4], c[1])
+      assert.is_true(max_diff(m:forward(x), reference(m, x)) < 1e-12)
+      local xb = rand(2, c[4], c[1])
+      assert.is_true(max_diff(m:forward(xb), reference(m, xb)) < 1e-12)
+    end
+  end)
+
+  it("has gradients matching central differences (input, weight, bias)", function()
+    assert.is_true(gradients(nn.TemporalSubSampling(3, 3, 1), rand(8, 3)) <= 1e-6)
+    assert.is_true(gradients(nn.TemporalSubSampling(2, 2, 3), rand(9, 2)) <= 1e-6)
+    assert.is_true(gradients(nn.TemporalSubSampling(2, 3, 2), rand(2, 9, 2)) <= 1e-6)
+  end)
+
+  it("rejects bad arguments and input", function()
+    assert.has_error(function() nn.TemporalSubSampling(2, 0) end,
+      "nn.TemporalSubSampling: kW must be a positive integer, got 0")
+    local m = nn.TemporalSubSampling(3, 4)
+    assert.has_error(function() m:forward(tocha.Tensor(3, 3)) end,
+      "nn.TemporalSubSampling: input sequence smaller than kernel size: got 3 frames, expected at least 4")
+    assert.has_error(function() m:forward(tocha.Tensor(5, 2)) end,
+      "nn.TemporalSubSampling: invalid input frame size: got 2, expected 3")
+    local x = rand(6, 3)
+    m:double():forward(x)
+    assert.has_error(function() m:backward(x, rand(2, 3)) end,
+      "nn.TemporalSubSampling: gradOutput must have the output's size 3x3, got size 2x3")
+  end)
+end)

@@ -154,5 +154,6 @@ require "tocha.nn.WeightNorm"
 require "tocha.nn.UpSampling"
 require "tocha.nn.TemporalConvolution"
 require "tocha.nn.TemporalMaxPooling"
+require "tocha.nn.TemporalSubSampling"
 
 return nn
