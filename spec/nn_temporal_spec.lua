@@ -263,3 +263,73 @@ describe("nn.TemporalSubSampling", function()
       "nn.TemporalSubSampling: gradOutput must have the output's size 3x3, got size 2x3")
   end)
 end)
+
+describe("nn.VolumetricBatchNormalization", function()
+  -- Per plane c: mean and biased variance over (n, d, h, w); y = (x - mean) / sqrt(var + eps) * w + b.
+  local function reference(m, x)
+    local N, C, D, H, W = table.unpack(x:size():totable())
+    local out = tocha.DoubleTensor(N, C, D, H, W)
+    local means, vars = {}, {}
+    for c = 1, C do
+      local s, cnt = 0, N * D * H * W
+      for n = 1, N do for d = 1, D do for h = 1, H do for w = 1, W do s = s + x[n][c][d][h][w] end end end end
+      local mean = s / cnt
+      local v = 0
+      for n = 1, N do for d = 1, D do for h = 1, H do for w = 1, W do
+        v = v + (x[n][c][d][h][w] - mean) ^ 2 end end end end
+      means[c], vars[c] = mean, v / cnt
+      local inv = 1 / math.sqrt(v / cnt + m.eps)
+      for n = 1, N do for d = 1, D do for h = 1, H do for w = 1, W do
+        out[n][c][d][h][w] = (x[n][c][d][h][w] - mean) * inv * m.weight[c] + m.bias[c] end end end end
+    end
+    return out, means, vars, N * D * H * W
+  end
+
+  it("normalizes each plane over the batch and the volume, and moves the running statistics", function()
+    local m = nn.VolumetricBatchNormalization(3, 1e-3, 0.2):double()
+    local x = rand(2, 3, 2, 3, 4)
+    local want, means, vars, cnt = reference(m, x)
+    assert.is_true(max_diff(m:forward(x), want) < 1e-12)
+    for c = 1, 3 do
+      assert.is_true(math.abs(m.running_mean[c] - 0.2 * means[c]) < 1e-12)
+      assert.is_true(math.abs(m.running_var[c] - (0.8 + 0.2 * vars[c] * cnt / (cnt - 1))) < 1e-12)
+    end
+    assert.are.equal("nn.VolumetricBatchNormalization (5D) (3)", tostring(m))
+  end)
+
+  it("has gradients matching central differences, training and evaluating", function()
+    local m = nn.VolumetricBatchNormalization(2)
+    assert.is_true(gradients(m, rand(2, 2, 2, 2, 3)) <= 1e-6)
+    m:evaluate()
+    assert.is_true(gradients(m, rand(2, 2, 2, 3, 2)) <= 1e-6)
+    assert.is_true(gradients(nn.VolumetricBatchNormalization(2, nil, nil, false), rand(3, 2, 1, 2, 2)) <= 1e-6)
+  end)
+
+  it("evaluates one volume without its batch dimension like a batch of one", function()
+    local m = nn.VolumetricBatchNormalization(2):double()
+    m:forward(rand(3, 2, 2, 2, 2))
+    m:evaluate()
+    local x = rand(2, 3, 2, 2)
+    local out = m:forward(x):clone()
+    assert.are.same({ 2, 3, 2, 2 }, out:size():totable())
+    local go = rand(2, 3, 2, 2)
+    local gi = m:backward(x, go):clone()
+    assert.are.same({ 2, 3, 2, 2 }, gi:size():totable())
+    local xb = x:view(1, 2, 3, 2, 2)
+    assert.are.equal(0, max_diff(m:forward(xb):view(2, 3, 2, 2), out))
+    assert.are.equal(0, max_diff(m:backward(xb, go:view(1, 2, 3, 2, 2)):view(2, 3, 2, 2), gi))
+    assert.is_true(gradients(m, x) <= 1e-6)
+  end)
+
+  it("rejects bad input", function()
+    local m = nn.VolumetricBatchNormalization(2)
+    assert.has_error(function() m:forward(tocha.Tensor(2, 2, 3, 3)) end,
+      "nn.VolumetricBatchNormalization: input must be 5D (batch x planes x depth x height x width), got size 2x2x3x3")
+    assert.has_error(function() m:forward(tocha.Tensor(2, 3, 2, 2, 2)) end)
+    m:evaluate()
+    local x = tocha.Tensor(2, 2, 2, 2):uniform()
+    m:forward(x)
+    assert.has_error(function() m:backward(x, tocha.Tensor(2, 2, 4)) end,
+      "nn.VolumetricBatchNormalization: gradOutput must have the input's size 2x2x2x2, got size 2x2x4")
+  end)
+end)

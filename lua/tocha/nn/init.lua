@@ -155,5 +155,6 @@ require "tocha.nn.UpSampling"
 require "tocha.nn.TemporalConvolution"
 require "tocha.nn.TemporalMaxPooling"
 require "tocha.nn.TemporalSubSampling"
+require "tocha.nn.VolumetricBatchNormalization"
 
 return nn
