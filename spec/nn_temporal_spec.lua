@@ -333,3 +333,54 @@ describe("nn.VolumetricBatchNormalization", function()
       "nn.VolumetricBatchNormalization: gradOutput must have the input's size 2x2x2x2, got size 2x2x4")
   end)
 end)
+
+describe("nn.VolumetricAveragePooling", function()
+  -- out[..][t][y][x] = mean over the window at ((t-1)dT, (y-1)dH, (x-1)dW).
+  local function reference(m, input)
+    local x = input:dim() == 4 and input:view(1, table.unpack(input:size():totable())) or input
+    local N, C, T, H, W = table.unpack(x:size():totable())
+    local oT, oH, oW = (T - m.kT) // m.dT + 1, (H - m.kH) // m.dH + 1, (W - m.kW) // m.dW + 1
+    local out = tocha.DoubleTensor(N, C, oT, oH, oW)
+    for n = 1, N do for c = 1, C do for t = 1, oT do for y = 1, oH do for z = 1, oW do
+      local s = 0
+      for a = 1, m.kT do for b = 1, m.kH do for e = 1, m.kW do
+        s = s + x[n][c][(t - 1) * m.dT + a][(y - 1) * m.dH + b][(z - 1) * m.dW + e]
+      end end end
+      out[n][c][t][y][z] = s / (m.kT * m.kH * m.kW)
+    end end end end end
+    return input:dim() == 4 and out[1] or out
+  end
+
+  it("matches a plain loop and has Torch7's fields", function()
+    local m = nn.VolumetricAveragePooling(2, 3, 2, 1, 2, 1)
+    assert.are.same({ 2, 3, 2, 1, 2, 1 }, { m.kT, m.kW, m.kH, m.dT, m.dW, m.dH })
+    for _, x in ipairs { rand(2, 4, 5, 7), rand(2, 3, 3, 4, 5) } do
+      assert.is_true(max_diff(m:forward(x), reference(m, x)) < 1e-12)
+    end
+    local d = nn.VolumetricAveragePooling(2, 2, 2)
+    assert.are.same({ 2, 2, 2 }, { d.dT, d.dW, d.dH })
+    local x = rand(1, 5, 4, 6)
+    assert.is_true(max_diff(d:forward(x), reference(d, x)) < 1e-12)
+    assert.are.equal("nn.VolumetricAveragePooling(2,3,2,1,2,1)", tostring(m))
+  end)
+
+  it("has gradients matching central differences", function()
+    assert.is_true(gradients(nn.VolumetricAveragePooling(2, 2, 3, 1, 2, 1), rand(2, 3, 4, 5)) <= 1e-6)
+    assert.is_true(gradients(nn.VolumetricAveragePooling(2, 2, 2, 2, 1, 3), rand(2, 1, 4, 5, 3)) <= 1e-6)
+  end)
+
+  it("rejects bad arguments and input", function()
+    assert.has_error(function() nn.VolumetricAveragePooling(2, 0, 2) end,
+      "nn.VolumetricAveragePooling: kW must be a positive integer, got 0")
+    local m = nn.VolumetricAveragePooling(2, 2, 2)
+    assert.has_error(function() m:forward(tocha.Tensor(2, 2, 2)) end,
+      "nn.VolumetricAveragePooling: input must be 4D (planes x time x height x width) or 5D (batch x planes x "
+      .. "time x height x width), got size 2x2x2")
+    assert.has_error(function() m:forward(tocha.Tensor(1, 1, 2, 2)) end,
+      "nn.VolumetricAveragePooling: input volume 1x1x2x2 is smaller than the kernel 2x2x2")
+    local x = rand(1, 2, 2, 2)
+    m:forward(x)
+    assert.has_error(function() m:backward(x, rand(1, 1, 2, 1)) end,
+      "nn.VolumetricAveragePooling: gradOutput must have the output's size 1x1x1x1, got size 1x1x2x1")
+  end)
+end)

@@ -156,5 +156,6 @@ require "tocha.nn.TemporalConvolution"
 require "tocha.nn.TemporalMaxPooling"
 require "tocha.nn.TemporalSubSampling"
 require "tocha.nn.VolumetricBatchNormalization"
+require "tocha.nn.VolumetricAveragePooling"
 
 return nn
