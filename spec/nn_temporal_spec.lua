@@ -384,3 +384,73 @@ describe("nn.VolumetricAveragePooling", function()
       "nn.VolumetricAveragePooling: gradOutput must have the output's size 1x1x1x1, got size 1x1x2x1")
   end)
 end)
+
+describe("nn.VolumetricMaxPooling", function()
+  -- The maximum over the window's positions inside the input (the padding
+  -- is -inf), its first 0-based offset (a * kH + b) * kW + c.
+  local function reference(m, input, oT, oH, oW)
+    local x = input:dim() == 4 and input:view(1, table.unpack(input:size():totable())) or input
+    local N, C, T, H, W = table.unpack(x:size():totable())
+    local out, idx = tocha.DoubleTensor(N, C, oT, oH, oW), tocha.LongTensor(N, C, oT, oH, oW)
+    for n = 1, N do for c = 1, C do for t = 1, oT do for y = 1, oH do for z = 1, oW do
+      local best, at = -math.huge, 0
+      for a = 1, m.kT do for b = 1, m.kH do for e = 1, m.kW do
+        local tt, yy, zz = (t - 1) * m.dT - m.padT + a, (y - 1) * m.dH - m.padH + b, (z - 1) * m.dW - m.padW + e
+        if tt >= 1 and yy >= 1 and zz >= 1 and tt <= T and yy <= H and zz <= W then
+          local v = x[n][c][tt][yy][zz]
+          if v > best then best, at = v, ((a - 1) * m.kH + (b - 1)) * m.kW + (e - 1) end
+        end
+      end end end
+      out[n][c][t][y][z], idx[n][c][t][y][z] = best, at
+    end end end end end
+    if input:dim() == 4 then return out[1], idx[1] end
+    return out, idx
+  end
+
+  it("matches a plain loop (values and indices), with padding, 4-D and batch", function()
+    local m = nn.VolumetricMaxPooling(3, 2, 3, 2, 1, 2, 1, 1, 1)
+    assert.are.same({ 3, 2, 3, 2, 1, 2, 1, 1, 1 }, { m.kT, m.kW, m.kH, m.dT, m.dW, m.dH, m.padT, m.padW, m.padH })
+    for _, x in ipairs { rand(2, 5, 6, 4), rand(2, 2, 6, 5, 3) } do
+      local d = x:dim() - 2
+      local oT = (x:size(d) + 2 - 3) // 2 + 1
+      local oH = (x:size(d + 1) + 2 - 3) // 2 + 1
+      local oW = (x:size(d + 2) + 2 - 2) // 1 + 1
+      local out, idx = reference(m, x, oT, oH, oW)
+      assert.are.equal(0, max_diff(m:forward(x), out))
+      assert.are.equal(0, max_diff(m.indices, idx))
+    end
+    assert.are.equal("nn.VolumetricMaxPooling(3,2,3,2,1,2,1,1,1)", tostring(m))
+    assert.are.equal("nn.VolumetricMaxPooling(2,2,2,2,2,2)", tostring(nn.VolumetricMaxPooling(2, 2, 2)))
+  end)
+
+  it("rounds up after :ceil() (Torch7's boundary case)", function()
+    local m = nn.VolumetricMaxPooling(2, 2, 2, 2, 2, 2):ceil()
+    local x = rand(3, 2, 7, 7)
+    local out = m:forward(x)
+    assert.are.same({ 3, 1, 4, 4 }, out:size():totable())
+    local want = reference(m, x, 1, 4, 4)
+    assert.are.equal(0, max_diff(out, want))
+    m:floor()
+    assert.are.same({ 3, 1, 3, 3 }, m:forward(x):size():totable())
+  end)
+
+  it("has gradients matching central differences", function()
+    assert.is_true(gradients(nn.VolumetricMaxPooling(2, 2, 2, 1, 1, 1), rand(2, 3, 3, 4)) <= 1e-6)
+    assert.is_true(gradients(nn.VolumetricMaxPooling(3, 2, 2, 2, 1, 2, 1, 1, 0), rand(2, 1, 4, 3, 4)) <= 1e-6)
+    assert.is_true(gradients(nn.VolumetricMaxPooling(2, 2, 2, 2, 2, 2):ceil(), rand(1, 3, 5, 5)) <= 1e-6)
+  end)
+
+  it("rejects bad arguments and input", function()
+    assert.has_error(function() nn.VolumetricMaxPooling(2, 2, 2, 1, 1, 1, 2) end,
+      "nn.VolumetricMaxPooling: padT should be at most half the kernel size, got 2 for a kernel of 2")
+    assert.has_error(function() nn.VolumetricMaxPooling(2, 2, 0) end,
+      "nn.VolumetricMaxPooling: kH must be a positive integer, got 0")
+    local m = nn.VolumetricMaxPooling(2, 2, 2)
+    assert.has_error(function() m:forward(tocha.Tensor(1, 1, 2, 2)) end,
+      "nn.VolumetricMaxPooling: input volume 1x1x2x2 is smaller than the kernel 2x2x2")
+    local x = rand(1, 2, 2, 2)
+    m:forward(x)
+    assert.has_error(function() m:backward(x, rand(1, 2, 1, 1)) end,
+      "nn.VolumetricMaxPooling: gradOutput must have the output's size 1x1x1x1, got size 1x2x1x1")
+  end)
+end)

@@ -157,5 +157,6 @@ require "tocha.nn.TemporalMaxPooling"
 require "tocha.nn.TemporalSubSampling"
 require "tocha.nn.VolumetricBatchNormalization"
 require "tocha.nn.VolumetricAveragePooling"
+require "tocha.nn.VolumetricMaxPooling"
 
 return nn
