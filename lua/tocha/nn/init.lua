@@ -162,5 +162,11 @@ require "tocha.nn.DepthConcat"
 require "tocha.nn.CReLU"
 require "tocha.nn.WeightNorm"
 require "tocha.nn.UpSampling"
+require "tocha.nn.TemporalConvolution"
+require "tocha.nn.TemporalMaxPooling"
+require "tocha.nn.TemporalSubSampling"
+require "tocha.nn.VolumetricBatchNormalization"
+require "tocha.nn.VolumetricAveragePooling"
+require "tocha.nn.VolumetricMaxPooling"
 
 return nn

@@ -2,7 +2,7 @@
  * nn.BatchNormalization's and nn.SpatialBatchNormalization's kernels
  * (THNN's BatchNormalization): per plane statistics over the batch and
  * the image, forward and backward side by side.  The input is seen as
- * (N, C, S) with S = H*W (1 for 2-D input); planes are split over tocha's
+ * (N, C, S) with S = H*W (D*H*W for 5-D input, 1 for 2-D); planes are split over tocha's
  * pool.  Sums are kept in double.
  */
 #include <math.h>
@@ -13,13 +13,19 @@ typedef struct bn_shape {
   int64_t n, c, s;
 } bn_shape;
 
-/* (N, C), (C), (C, H, W) or (N, C, H, W), contiguous, real.  Position 1. */
+/* (N, C), (C), (C, H, W), (N, C, H, W) or (N, C, D, H, W), contiguous, real.  Position 1. */
 static tocha_status bn_shape_of(const tocha_tensor *input, bn_shape *b) {
-  if (input->ndim == 1 || input->ndim == 2) { /* (C): one sample, as Torch7 evaluates it */
+  if (input->ndim == 1 || input->ndim == 2 || input->ndim == 5) { /* (C) is one sample, as Torch7 evaluates it */
     if (input->dtype != TOCHA_FLOAT && input->dtype != TOCHA_DOUBLE)
       return tocha_fail(TOCHA_ETYPE, 1, "input must be a FloatTensor or DoubleTensor, got a %sTensor",
                         tocha_dtype_name(input->dtype));
     if (!tocha_tensor_is_contiguous(input)) return tocha_fail(TOCHA_EARG, 1, "input must be contiguous");
+    if (input->ndim == 5) { /* (N, C, D, H, W): VolumetricBatchNormalization */
+      b->n = input->size[0];
+      b->c = input->size[1];
+      b->s = input->size[2] * input->size[3] * input->size[4]; /* a contiguous tensor's count: no overflow */
+      return TOCHA_OK;
+    }
     b->n = input->ndim == 2 ? input->size[0] : 1;
     b->c = input->size[input->ndim - 1];
     b->s = 1;
@@ -31,8 +37,9 @@ static tocha_status bn_shape_of(const tocha_tensor *input, bn_shape *b) {
     char shape[128];
     tocha_tensor_shape_string(input, shape, sizeof shape);
     if (st == TOCHA_ESIZE)
-      return tocha_fail(TOCHA_ESIZE, 1, "input must be 2D (batch x features), 3D (planes x height x width) or 4D "
-                        "(batch x planes x height x width), got size %s", shape);
+      return tocha_fail(TOCHA_ESIZE, 1, "input must be 2D (batch x features), 3D (planes x height x width), 4D "
+                        "(batch x planes x height x width) or 5D (batch x planes x depth x height x width), got size %s",
+                        shape);
     return st;
   }
   b->n = im.n;
