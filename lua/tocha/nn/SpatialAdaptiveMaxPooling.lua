@@ -21,7 +21,7 @@ end
 -- The 4-D view of the input (batch 1 added to 3-D input), after checks.
 function SpatialAdaptiveMaxPooling:_batch(input)
   gather.check_input(self, input, 4)
-  if input:dim() == 3 then return input:view(1, input:size(1), input:size(2), input:size(3)) end
+  if input:dim() == 3 then return input:contiguous():view(1, input:size(1), input:size(2), input:size(3)) end
   return input
 end
 
