@@ -493,3 +493,33 @@ describe("nn.SpatialDropout after pooling", function()
     end
   end)
 end)
+
+describe("nn.VolumetricDropout", function()
+  it("drops whole feature volumes of 4-D and 5-D input, and passes the gradient where it kept", function()
+    tocha.manualSeed(11)
+    local m = nn.VolumetricDropout(0.25)
+    for _, size in ipairs { { 400, 2, 3, 2 }, { 2, 200, 2, 3, 2 } } do
+      local x = tocha.Tensor(table.unpack(size)):fill(1)
+      local y = m:forward(x)
+      local y5 = y:dim() == 4 and y:view(1, table.unpack(size)) or y
+      local kept = 0
+      for n = 1, y5:size(1) do
+        for c = 1, y5:size(2) do
+          local v = y5[n][c]
+          local lo, hi = v:min(), v:max()
+          assert.are.equal(lo, hi) -- one decision per volume
+          assert.is_true(hi == 0 or math.abs(hi - 1 / 0.75) < 1e-6)
+          if hi > 0 then kept = kept + 1 end
+        end
+      end
+      -- binomial(400, 0.75): within 4 standard deviations
+      assert.is_true(math.abs(kept - 300) < 4 * math.sqrt(400 * 0.75 * 0.25))
+      local g = m:backward(x, x)
+      assert.is_true((g - y):abs():max() < 1e-6)
+    end
+    local ok, err = pcall(m.forward, m, tocha.Tensor(2, 3, 4))
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("expects 4D", 1, true))
+  end)
+end)
+
