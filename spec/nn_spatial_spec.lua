@@ -195,7 +195,7 @@ describe("nn.SpatialConvolution", function()
     err = fails(m.forward, m, tocha.DoubleTensor(1, 3, 8, 8))
     assert.truthy(err:find("DoubleTensor", 1, true))
     for _, args in ipairs { { 0, 4, 3, 3 }, { 3, 4, 0, 3 }, { 3, 4, 3, 3, 0, 1 }, { 3, 4, 3, 3, 1, 1, -1, 0 },
-      { 3, 4, 2.5, 3 } } do
+      { 3, 4, 2.5, 3 }, {}, { 3, 4, 3 } } do
       err = fails(nn.SpatialConvolution, table.unpack(args))
       assert.truthy(err:find("nn.SpatialConvolution: ", 1, true))
     end
@@ -302,7 +302,7 @@ describe("nn.SpatialMaxPooling and nn.SpatialAveragePooling", function()
   end)
 
   it("rejects bad windows and input", function()
-    for _, args in ipairs { { 0, 2 }, { 2, 2, 0, 1 }, { 2, 2, 2, 2, 2, 0 }, { 3, 3, 1, 1, -1, 0 } } do
+    for _, args in ipairs { { 0, 2 }, { 2, 2, 0, 1 }, { 2, 2, 2, 2, 2, 0 }, { 3, 3, 1, 1, -1, 0 }, {}, { 2 } } do
       local err = fails(nn.SpatialMaxPooling, table.unpack(args))
         assert.truthy(err:find("nn.SpatialMaxPooling: ", 1, true))
     end

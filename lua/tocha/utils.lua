@@ -45,6 +45,13 @@ function utils.checkinteger(v, where, what, min, level)
   return n
 end
 
+--- utils.checkinteger for an optional argument: `default` when v is nil
+-- (a nil default makes the argument required).
+function utils.optinteger(v, where, what, min, default, level)
+  if v == nil and default ~= nil then return default end
+  return utils.checkinteger(v, where, what, min, level)
+end
+
 --- `t` when it is a tensor, else the error "<module>: <what> must be a
 -- tensor, got <type>" at the caller's caller (level 3: the user's call of
 -- the module method that called this).

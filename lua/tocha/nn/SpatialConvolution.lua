@@ -16,10 +16,7 @@ local C = tocha._spatial
 
 --- Checks the constructor's arguments (shared with SpatialConvolutionMM).
 function SpatialConvolution.checkArguments(name, nInputPlane, nOutputPlane, kW, kH, dW, dH, padW, padH)
-  local function int(v, what, min, dflt)
-    if v == nil then return dflt end
-    return utils.checkinteger(v, name, what, min, 5)
-  end
+  local function int(v, what, min, dflt) return utils.optinteger(v, name, what, min, dflt, 5) end
   return int(nInputPlane, "nInputPlane", 1), int(nOutputPlane, "nOutputPlane", 1), int(kW, "kW", 1),
     int(kH, "kH", 1), int(dW, "dW", 1, 1), int(dH, "dH", 1, 1), int(padW, "padW", 0, 0), int(padH, "padH", 0, 0)
 end

@@ -14,10 +14,7 @@ local C = tocha._spatial
 -- `step` is the default step when dW, dH are not given.
 function SpatialMaxPooling.setWindow(self, kW, kH, dW, dH, padW, padH, defaultW, defaultH)
   local name = self.__typename
-  local function int(v, what, min, dflt)
-    if v == nil then return dflt end
-    return utils.checkinteger(v, name, what, min, 5)
-  end
+  local function int(v, what, min, dflt) return utils.optinteger(v, name, what, min, dflt, 5) end
   self.kW, self.kH = int(kW, "kW", 1), int(kH, "kH", 1)
   self.dW, self.dH = int(dW, "dW", 1, defaultW or self.kW), int(dH, "dH", 1, defaultH or self.kH)
   self.padW, self.padH = int(padW, "padW", 0, 0), int(padH, "padH", 0, 0)
