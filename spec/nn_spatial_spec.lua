@@ -195,7 +195,7 @@ describe("nn.SpatialConvolution", function()
     err = fails(m.forward, m, tocha.DoubleTensor(1, 3, 8, 8))
     assert.truthy(err:find("DoubleTensor", 1, true))
     for _, args in ipairs { { 0, 4, 3, 3 }, { 3, 4, 0, 3 }, { 3, 4, 3, 3, 0, 1 }, { 3, 4, 3, 3, 1, 1, -1, 0 },
-      { 3, 4, 2.5, 3 }, {}, { 3, 4, 3 } } do
+      { 3, 4, 2.5, 3 }, {}, { 3, 4, 3 }, { 1, 1, 2 ^ 31, 2 }, { 1, 1, 0 / 0, 2 } } do
       err = fails(nn.SpatialConvolution, table.unpack(args))
       assert.truthy(err:find("nn.SpatialConvolution: ", 1, true))
     end
@@ -428,6 +428,9 @@ describe("nn.BatchNormalization and nn.SpatialBatchNormalization", function()
     local y = one:forward(tocha.DoubleTensor(1, 3):uniform())
     assert.is_true((y[1] - one.bias):abs():max() < 1e-12)
     assert.is_true(one.running_var:min() >= 0 and one.running_var:max() <= 1)
+    -- an empty batch would make them NaN: an error
+    assert.truthy(fails(one.forward, one, tocha.DoubleTensor(0, 3)):find("at least one value per plane", 1, true))
+    assert.is_true(one.running_mean:eq(one.running_mean):all())
     err = fails(nn.SpatialBatchNormalization(3).forward, nn.SpatialBatchNormalization(3), tocha.Tensor(2, 3))
     assert.truthy(err:find("must be 4D", 1, true))
     assert.has_error(function() nn.BatchNormalization(0) end)

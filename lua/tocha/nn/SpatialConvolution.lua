@@ -17,8 +17,14 @@ local C = tocha._spatial
 --- Checks the constructor's arguments (shared with SpatialConvolutionMM).
 function SpatialConvolution.checkArguments(name, nInputPlane, nOutputPlane, kW, kH, dW, dH, padW, padH)
   local function int(v, what, min, dflt) return utils.optinteger(v, name, what, min, dflt, 5) end
-  return int(nInputPlane, "nInputPlane", 1), int(nOutputPlane, "nOutputPlane", 1), int(kW, "kW", 1),
-    int(kH, "kH", 1), int(dW, "dW", 1, 1), int(dH, "dH", 1, 1), int(padW, "padW", 0, 0), int(padH, "padH", 0, 0)
+  nInputPlane, nOutputPlane, kW, kH = int(nInputPlane, "nInputPlane", 1), int(nOutputPlane, "nOutputPlane", 1),
+    int(kW, "kW", 1), int(kH, "kH", 1)
+  -- before the weight is allocated: the kernels' GEMMs take 32-bit sizes (counted in floats: no overflow)
+  if 1.0 * nInputPlane * kW * kH > 0x7fffffff or 1.0 * nOutputPlane * nInputPlane * kW * kH > 2 ^ 53 then
+    error(string.format("%s: weight too large (%d x %d x %d x %d)", name, nOutputPlane, nInputPlane, kH, kW), 4)
+  end
+  return nInputPlane, nOutputPlane, kW, kH, int(dW, "dW", 1, 1), int(dH, "dH", 1, 1), int(padW, "padW", 0, 0),
+    int(padH, "padH", 0, 0)
 end
 
 function SpatialConvolution:__init(nInputPlane, nOutputPlane, kW, kH, dW, dH, padW, padH)

@@ -188,7 +188,10 @@ tocha_status tocha_batchnorm_forward(tocha_tensor *output, const tocha_tensor *i
       (st = tocha_plane_vector(running_var, 5, "running_var", dt, b.c)))
     return st;
   /* One value per plane trains as Torch7 does: the output is the bias, and
-   * the running variance moves towards 0 (no n - 1 to divide by). */
+   * the running variance moves towards 0 (no n - 1 to divide by).  None
+   * would make the running statistics NaN. */
+  if (train && b.n * b.s == 0)
+    return tocha_fail(TOCHA_ESIZE, 1, "training needs at least one value per plane (the input is empty)");
   if (!(eps >= 0)) return tocha_fail(TOCHA_EARG, 0, "eps must be non-negative, got %g", eps);
   if (output == input) return tocha_fail(TOCHA_EARG, 0, "output must be a tensor of its own");
   if (output->dtype != dt)
