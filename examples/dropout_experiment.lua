@@ -29,7 +29,8 @@ local print = print
 local defaults = {
   model = "mlp", epochs = 60, subset = 5000, validation = 10000, hidden = 1024, layers = 2,
   pinput = 0.2, phidden = 0.5, pconv = 0.25, convdrop = "spatial", lr = 0.05, momentum = 0.9, lrdecay = 1e-3,
-  batch = 128, seed = 1, threads = 2, out = "out/dropout_experiment", dir = nil, last = 5, traineval = 10000,
+  schedule = "inverse", wd = 0, batch = 128, seed = 1, threads = 2, out = "out/dropout_experiment", dir = nil,
+  last = 5, traineval = 10000,
 }
 local full = { epochs = 120, subset = 0, lr = 0.05, lrdecay = 1e-4 }
 -- The CNN's presets (--model cnn): a smaller subset and fewer epochs, for
@@ -57,6 +58,10 @@ usage: lua5.4 examples/dropout_experiment.lua [options]
   --lr R            SGD learning rate (0.05)
   --momentum M      SGD momentum, without dampening (0.9)
   --lrdecay D       learning rate = lr / (1 + D * step) (1e-3; --full: 1e-4)
+  --schedule S      the learning rate over the run: inverse (lr / (1 + D * step),
+                    D from --lrdecay) or cosine (from lr down to 0 at the last
+                    step: lr * (1 + cos(pi * step / steps)) / 2) (inverse)
+  --wd W            weight decay, SGD's L2 penalty on all parameters (0)
   --batch N         minibatch size (128)
   --seed N          seed of the data split, initial weights and batch order (1)
   --threads N       threads to compute on (2)
@@ -88,6 +93,7 @@ local kinds = {
   lr = { "real", 0, math.huge, "> 0" }, model = { "choice", mlp = true, cnn = true },
   convdrop = { "choice", spatial = true, element = true },
   momentum = { "real", 0, 1, "in [0, 1)" }, lrdecay = { "real", 0, math.huge, ">= 0" },
+  schedule = { "choice", inverse = true, cosine = true }, wd = { "real", 0, math.huge, ">= 0" },
   out = { "path" }, dir = { "path" }, checkpoint = { "path" }, resume = { "path" },
   full = { "flag" }, distributed = { "flag" }, help = { "flag" },
 }
@@ -312,7 +318,8 @@ for _, run in ipairs(runs) do
   else
     run.params, run.grads = run.net:getParameters()
   end
-  run.config = { learningRate = opt.lr, momentum = opt.momentum, dampening = 0, learningRateDecay = opt.lrdecay }
+  run.config = { learningRate = opt.lr, momentum = opt.momentum, dampening = 0, weightDecay = opt.wd,
+    learningRateDecay = opt.schedule == "inverse" and opt.lrdecay or 0 }
   run.history = {}
   print(("\n%s:"):format(run.name))
   print(run.net)
@@ -340,6 +347,15 @@ local function evaluate(net, set)
   return loss / set:size(), 100 * errors / set:size()
 end
 
+-- The cosine schedule sets the rate before each step from the count optim
+-- keeps (evalCounter), so a resumed run goes on along the same curve.
+local total_steps = opt.epochs * math.ceil(train:size() / opt.batch)
+local function set_learning_rate(config)
+  if opt.schedule ~= "cosine" then return end
+  local step = math.min(config.evalCounter or 0, total_steps)
+  config.learningRate = opt.lr * (1 + math.cos(math.pi * step / total_steps)) / 2
+end
+
 local function train_step(run, inputs, labels)
   -- distributed: this rank's rows; the allreduce makes the gradient the
   -- whole batch's mean, as on one process
@@ -353,6 +369,7 @@ local function train_step(run, inputs, labels)
     if run.dp then loss = run.dp:allreduceGradients(loss) end
     return loss, run.grads
   end
+  set_learning_rate(run.config)
   optim.sgd(feval, run.params, run.config)
 end
 
@@ -491,9 +508,10 @@ local shape = opt.model == "cnn"
   and ("CNN, p = %g (%s dropout after each max-pooling) / %g (hidden)"):format(opt.pconv, opt.convdrop, opt.phidden)
   or ("hidden %dx%d, p = %g (input) / %g (hidden)"):format(opt.layers, opt.hidden, opt.pinput, opt.phidden)
 local lines = {
-  ("Dropout experiment: %d epochs, %d training / %d validation images, %s, SGD lr %g momentum %g, batch %d, "
-    .. "seed %d; %d s."):format(opt.epochs, train:size(), validation:size(), shape, opt.lr, opt.momentum, opt.batch,
-    opt.seed, os.time() - start),
+  ("Dropout experiment: %d epochs, %d training / %d validation images, %s, SGD lr %g (%s) momentum %g%s, "
+    .. "batch %d, seed %d; %d s."):format(opt.epochs, train:size(), validation:size(), shape, opt.lr,
+    opt.schedule == "cosine" and "cosine schedule" or ("decay %g"):format(opt.lrdecay), opt.momentum,
+    opt.wd > 0 and (" weight decay %g"):format(opt.wd) or "", opt.batch, opt.seed, os.time() - start),
   ("Averages over the last %d epochs:"):format(math.min(opt.last, opt.epochs)),
   ("  %-12s %12s %12s %12s %12s"):format("", "train loss", "val loss", "gap", "val error"),
 }

@@ -49,13 +49,12 @@ describe("the dropout experiment's checkpoints", function()
 
   local ARGS = "--epochs 4 --subset 300 --validation 200 --hidden 16 --traineval 100 --batch 32"
 
-  it("resume a run killed mid-epoch to the uninterrupted run's results, bit for bit", function()
-    if not have_data() then return end -- Debian's dataset-fashion-mnist is not installed
+  local function killed_and_resumed(args)
     local ck1, out1, ck2, out2 = dir(), dir(), dir(), dir()
-    local log, rc = experiment(ARGS .. " --checkpoint " .. ck1 .. " --out " .. out1)
+    local log, rc = experiment(args .. " --checkpoint " .. ck1 .. " --out " .. out1)
     assert.are.equal(0, rc, log)
     -- killed with SIGKILL at batch 4 of epoch 3: the checkpoint holds epoch 2
-    log, rc = experiment(ARGS .. " --checkpoint " .. ck2 .. " --out " .. out2, "TOCHA_EXPERIMENT_KILL=3:4")
+    log, rc = experiment(args .. " --checkpoint " .. ck2 .. " --out " .. out2, "TOCHA_EXPERIMENT_KILL=3:4")
     assert.are.equal(137, rc, log)
     assert.are.equal(2, tocha.load(ck2 .. "/checkpoint.t7").epoch)
     log, rc = experiment("--resume " .. ck2 .. " --out " .. out2)
@@ -72,6 +71,25 @@ describe("the dropout experiment's checkpoints", function()
       assert.is_true(run.params:equal(other.params), name .. ": parameters differ")
       assert.are.equal(run.config.evalCounter, other.config.evalCounter)
       assert.is_true(run.config.dfdx:equal(other.config.dfdx), name .. ": momentum differs")
+    end
+    return a
+  end
+
+  it("resume a run killed mid-epoch to the uninterrupted run's results, bit for bit", function()
+    if not have_data() then return end -- Debian's dataset-fashion-mnist is not installed
+    killed_and_resumed(ARGS)
+  end)
+
+  it("resume a cosine-schedule run with weight decay bit for bit, the rate on its curve", function()
+    if not have_data() then return end
+    local a = killed_and_resumed(ARGS .. " --schedule cosine --wd 1e-3")
+    -- 4 epochs of ceil(300 / 32) = 10 steps: the rate set before the last
+    -- step (evalCounter 39 then) is lr * (1 + cos(pi * 39 / 40)) / 2
+    for _, run in pairs(a.runs) do
+      assert.are.equal(40, run.config.evalCounter)
+      assert.is_true(math.abs(run.config.learningRate - 0.05 * (1 + math.cos(math.pi * 39 / 40)) / 2) < 1e-15)
+      assert.are.equal(1e-3, run.config.weightDecay)
+      assert.are.equal(0, run.config.learningRateDecay)
     end
   end)
 
