@@ -29,7 +29,15 @@ extern "C" {
 typedef struct tocha_window {
   int64_t kW, kH, dW, dH, padW, padH;
   int ceil_mode;
+  int algorithm; /* convolution only: one of tocha_conv_algorithm */
 } tocha_window;
+
+/* How a convolution is computed: AUTO (0) takes Winograd's F(2x2, kxk)
+ * where it pays (float, step 1, kernels 2..5, 16 planes or more in and
+ * out), else im2col + GEMM; GEMM always unfolds; WINOGRAD takes Winograd
+ * wherever the shape allows it (float, step 1, kernels 2..5, padding
+ * below the kernel), whatever the plane counts. */
+typedef enum tocha_conv_algorithm { TOCHA_CONV_AUTO = 0, TOCHA_CONV_GEMM, TOCHA_CONV_WINOGRAD } tocha_conv_algorithm;
 
 /* ---- convolution: output[n, o] = bias[o] + sum_c weight[o, c] * input[n, c]
  * (cross-correlation, as Torch7), output size (H + 2 padH - kH) / dH + 1

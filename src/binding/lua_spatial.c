@@ -7,6 +7,7 @@
  * ...").  Forward and backward functions return the tensor they wrote.
  */
 #include <stdarg.h>
+#include <string.h>
 
 #include "../tocha_spatial.h"
 #include "binding.h"
@@ -59,6 +60,21 @@ static int field_boolean(lua_State *L, const char *name, int dflt) {
   return v;
 }
 
+/* The module's `algorithm` (SpatialConvolution:setAlgorithm): nil or
+ * "auto", "gemm", "winograd". */
+static int conv_algorithm(lua_State *L) {
+  static const char *const names[] = {"auto", "gemm", "winograd", NULL};
+  lua_getfield(L, 1, "algorithm");
+  int a = TOCHA_CONV_AUTO;
+  if (!lua_isnil(L, -1)) {
+    const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+    for (a = 0; names[a] && strcmp(names[a], s) != 0; a++) {}
+    if (!names[a]) sp_error(L, "field algorithm must be 'auto', 'gemm' or 'winograd', got %s", luaL_tolstring(L, -1, NULL));
+  }
+  lua_pop(L, 1);
+  return a;
+}
+
 static tocha_window module_window(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   tocha_window w;
@@ -69,6 +85,7 @@ static tocha_window module_window(lua_State *L) {
   w.padW = field_integer(L, "padW", 0);
   w.padH = field_integer(L, "padH", 0);
   w.ceil_mode = field_boolean(L, "ceil_mode", 0);
+  w.algorithm = conv_algorithm(L);
   return w;
 }
 

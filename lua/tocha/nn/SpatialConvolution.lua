@@ -66,6 +66,20 @@ function SpatialConvolution:noBias()
   return self
 end
 
+--- How the convolution is computed: "auto" (the default: Winograd's
+-- F(2x2, kxk) for float step-1 convolutions with kernels of 2 to 5 and 16
+-- planes or more in and out, im2col + GEMM otherwise), "gemm" (always
+-- im2col + GEMM) or "winograd" (whenever the shape allows it).  Both give
+-- the same values up to float rounding.  Returns self.
+function SpatialConvolution:setAlgorithm(name)
+  if name ~= "auto" and name ~= "gemm" and name ~= "winograd" then
+    error(("%s:setAlgorithm: bad argument #1 (expected 'auto', 'gemm' or 'winograd', got %s)"):format(
+      self.__typename, tostring(name)), 2)
+  end
+  self.algorithm = name ~= "auto" and name or nil
+  return self
+end
+
 -- Torch7 files from before padW/padH kept one `padding`.
 function SpatialConvolution.__t7_read(obj)
   local pad = rawget(obj, "padding")

@@ -105,6 +105,7 @@ typedef struct conv_plan {
   int64_t nout, oh, ow, K, L;
   tocha_window win;
   int identity_unfold; /* 1x1 kernel, step 1, no padding: col is the image */
+  int winograd;        /* computed by winograd.c */
 } conv_plan;
 
 /* weight: (nOut, nIn, kH, kW) or (nOut, nIn*kH*kW), contiguous, real. */
@@ -158,24 +159,15 @@ static tocha_status plan_conv(conv_plan *p, const tocha_tensor *input, const toc
     return tocha_fail(TOCHA_EOVERFLOW, 1, "convolution too large (%lld x %lld unfolded elements per image)",
                       (long long)p->K, (long long)p->L);
   p->identity_unfold = win.kW == 1 && win.kH == 1 && win.dW == 1 && win.dH == 1 && win.padW == 0 && win.padH == 0;
+  p->winograd = tocha_winograd_suits(p->dt, win, nin, p->nout, p->oh, p->ow);
   return TOCHA_OK;
 }
 
 /* Gives `work` at least `pieces * slot` elements of the plan's type (it
  * only grows: a warm workspace is never reallocated). */
 static tocha_status workspace(tocha_tensor *work, const conv_plan *p, int pieces, int64_t slot, char **base) {
-  if (work->dtype != p->dt)
-    return tocha_fail(TOCHA_ETYPE, 0, "workspace is a tocha.%sTensor but the weight is a tocha.%sTensor",
-                      tocha_dtype_name(work->dtype), tocha_dtype_name(p->dt));
   if (slot > INT64_MAX / pieces) return tocha_fail(TOCHA_EOVERFLOW, 0, "convolution workspace too large");
-  int64_t need = slot * pieces;
-  if (need < 1) need = 1;
-  if (!tocha_tensor_is_contiguous(work) || tocha_tensor_nelement(work) < need) {
-    tocha_status st = tocha_tensor_resize(work, 1, &need);
-    if (st) return st;
-  }
-  *base = tocha_tensor_data(work);
-  return TOCHA_OK;
+  return tocha_workspace(work, p->dt, slot * pieces, base);
 }
 
 /* ---- forward ------------------------------------------------------------------- */
@@ -225,6 +217,10 @@ tocha_status tocha_conv2d_forward(tocha_tensor *output, tocha_tensor *work, cons
   if (output == input || output == weight || output == work)
     return tocha_fail(TOCHA_EARG, 0, "output must be a tensor of its own");
   if ((st = tocha_images_result(output, "output", p.dt, p.in.batched, p.in.n, p.nout, p.oh, p.ow))) return st;
+  if (p.winograd)
+    return tocha_winograd_forward(work, tocha_tensor_data(output), tocha_tensor_data(input), tocha_tensor_data(weight),
+                                  bias ? tocha_tensor_data(bias) : NULL, p.in.n, p.in.c, p.in.h, p.in.w, p.nout,
+                                  p.win, p.oh, p.ow);
   int pieces = tocha_image_pieces(p.in.n, (double)p.nout * (double)p.K * (double)p.L);
   char *base = NULL;
   if ((st = workspace(work, &p, pieces, p.identity_unfold ? 0 : p.K * p.L, &base))) return st;
@@ -342,6 +338,16 @@ tocha_status tocha_conv2d_backward(tocha_tensor *grad_input, tocha_tensor *grad_
       return st;
   }
   if (!grad_input && !grad_weight) return TOCHA_OK;
+  if (p.winograd) {
+    st = tocha_winograd_backward(work, grad_input ? tocha_tensor_data(grad_input) : NULL,
+                                 grad_weight ? tocha_tensor_data(grad_weight) : NULL, tocha_tensor_data(input),
+                                 tocha_tensor_data(grad_output), tocha_tensor_data(weight), scale, p.in.n, p.in.c,
+                                 p.in.h, p.in.w, p.nout, p.win, p.oh, p.ow);
+    for (int64_t n = 0; grad_bias && !st && n < p.in.n; n++)
+      add_row_sums(p.dt, tocha_tensor_data(grad_bias), (const char *)tocha_tensor_data(grad_output) +
+                   (size_t)(n * p.nout * p.L) * p.es, p.nout, p.L, scale, 0);
+    return st;
+  }
   int64_t kl = p.identity_unfold ? 0 : p.K * p.L;
   int64_t sums = grad_weight ? p.nout * p.K + p.nout : 0;
   int pieces = tocha_image_pieces(p.in.n, (double)p.nout * (double)p.K * (double)p.L * 2);

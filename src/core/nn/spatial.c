@@ -99,6 +99,19 @@ tocha_status tocha_plane_vector(const tocha_tensor *t, int pos, const char *name
   return TOCHA_OK;
 }
 
+tocha_status tocha_workspace(tocha_tensor *work, tocha_dtype dt, int64_t need, char **base) {
+  if (work->dtype != dt)
+    return tocha_fail(TOCHA_ETYPE, 0, "workspace is a tocha.%sTensor but the weight is a tocha.%sTensor",
+                      tocha_dtype_name(work->dtype), tocha_dtype_name(dt));
+  if (need < 1) need = 1;
+  if (!tocha_tensor_is_contiguous(work) || tocha_tensor_nelement(work) < need) {
+    tocha_status st = tocha_tensor_resize(work, 1, &need);
+    if (st) return st;
+  }
+  *base = tocha_tensor_data(work);
+  return TOCHA_OK;
+}
+
 void tocha_gemm_rm(tocha_dtype dtype, int trans_a, int trans_b, int m, int n, int k, double alpha, const void *a,
                    int lda, const void *b, int ldb, double beta, void *c, int ldc) {
   enum CBLAS_TRANSPOSE ta = trans_a ? CblasTrans : CblasNoTrans, tb = trans_b ? CblasTrans : CblasNoTrans;

@@ -39,6 +39,24 @@ tocha_status tocha_images_result(tocha_tensor *out, const char *name, tocha_dtyp
 /* t must be a contiguous vector of `n` elements of `dtype`. */
 tocha_status tocha_plane_vector(const tocha_tensor *t, int pos, const char *name, tocha_dtype dtype, int64_t n);
 
+/* Gives `work` (a tensor of type dt) at least `need` elements and *base
+ * its data; it only grows, so a warm workspace is never reallocated. */
+tocha_status tocha_workspace(tocha_tensor *work, tocha_dtype dt, int64_t need, char **base);
+
+/* winograd.c: convolution by Winograd's F(2x2, kHxkW), float.  suits()
+ * says whether the window's algorithm and the shape take it; the passes
+ * run on contiguous (n, c, h, w) data, the outputs already sized:
+ *   forward   out (n, cout, oh, ow) = conv(in) + bias (NULL: none)
+ *   backward  gin (NULL: not wanted) = the gradient of the input,
+ *             gw (NULL: not wanted) += scale * the gradient of the weight. */
+int tocha_winograd_suits(tocha_dtype dt, tocha_window w, int64_t nin, int64_t nout, int64_t oh, int64_t ow);
+tocha_status tocha_winograd_forward(tocha_tensor *work, float *out, const float *in, const float *weight,
+                                    const float *bias, int64_t n, int64_t cin, int64_t h, int64_t w, int64_t cout,
+                                    tocha_window win, int64_t oh, int64_t ow);
+tocha_status tocha_winograd_backward(tocha_tensor *work, float *gin, float *gw, const float *in, const float *gout,
+                                     const float *weight, double scale, int64_t n, int64_t cin, int64_t h, int64_t w,
+                                     int64_t cout, tocha_window win, int64_t oh, int64_t ow);
+
 /* Row-major single-threaded GEMM: C (m x n) = alpha op(A) op(B) + beta C. */
 void tocha_gemm_rm(tocha_dtype dtype, int trans_a, int trans_b, int m, int n, int k, double alpha, const void *a,
                    int lda, const void *b, int ldb, double beta, void *c, int ldc);
