@@ -37,14 +37,19 @@ local full = { epochs = 120, subset = 0, lr = 0.05, lrdecay = 1e-4 }
 -- the default run to take about five minutes on 2 cores (README).
 local cnn = { epochs = 25, subset = 3000, validation = 5000, traineval = 3000, pinput = 0, lr = 0.05,
   lrdecay = 1e-3, out = "out/dropout_experiment_cnn" }
-local cnn_full = { epochs = 20, subset = 0, validation = 10000, traineval = 5000, lr = 0.05, lrdecay = 2e-4 }
+-- --full for the CNN: 30 epochs on a cosine schedule with weight decay, and
+-- element-wise dropout after pooling (tuning runs: 10 epochs, p = 0.25,
+-- element 8.10% against spatial 8.25% validation error).
+local cnn_full = { epochs = 30, subset = 0, validation = 10000, traineval = 5000, lr = 0.05,
+  schedule = "cosine", wd = 5e-4, convdrop = "element" }
 
 local usage = [[
 usage: lua5.4 examples/dropout_experiment.lua [options]
   --model M         mlp (784-1024-1024-10) or cnn (two 5x5 convolutions with
                     max-pooling, then 3136-1024-10); cnn presets: 3000 images,
                     5000 validation, 25 epochs, lr 0.05, no input dropout
-                    (--full: all images, 20 epochs, lrdecay 2e-4)
+                    (--full: all images, 30 epochs, cosine schedule,
+                    weight decay 5e-4, element dropout after pooling)
   --epochs N        epochs to train (60; --full: 120)
   --subset N        training images used, 0 for all 50000 (default 5000)
   --validation N    images held out of the training set for validation (10000)
