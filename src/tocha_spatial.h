@@ -56,6 +56,32 @@ tocha_status tocha_conv2d_backward(tocha_tensor *grad_input, tocha_tensor *grad_
                                    tocha_tensor *work, const tocha_tensor *input, const tocha_tensor *grad_output,
                                    const tocha_tensor *weight, tocha_window w, double scale);
 
+/* ---- general convolutions (convnd.c): 2-D images (C, H, W) / (N, C, H, W)
+ * (nd 2) or 3-D volumes (C, T, H, W) / (N, C, T, H, W) (nd 3), with
+ * stride d, zero padding pad, dilation dil and, for a full (transposed)
+ * convolution, the output adjustment adj (0 <= adj < d), per axis T, H, W
+ * (for nd 2 the T entries must be k 1, d 1, pad 0, dil 1, adj 0).
+ *   convolution:  out = floor((in + 2 pad - dil (k - 1) - 1) / d) + 1,
+ *     weight (nOutputPlane, nInputPlane/groups, k...), output planes in
+ *     `groups` blocks each seeing its block of input planes;
+ *   full convolution (transposed): out = (in - 1) d - 2 pad + dil (k - 1) + 1 + adj,
+ *     weight (nInputPlane, nOutputPlane, k...) (Torch7's), groups 1;
+ * bias NULL or (nOutputPlane); `work` a scratch tensor of the weight's
+ * type that only grows. */
+typedef struct tocha_volwindow {
+  int nd, transposed;
+  int64_t groups;
+  int64_t k[3], d[3], pad[3], dil[3], adj[3];
+} tocha_volwindow;
+tocha_status tocha_convnd_forward(tocha_tensor *output, tocha_tensor *work, const tocha_tensor *input,
+                                  const tocha_tensor *weight, const tocha_tensor *bias, const tocha_volwindow *w);
+/* grad_input (NULL: not wanted) = the input's gradient; grad_weight (NULL:
+ * not wanted) += scale * the weight's; grad_bias (NULL: none) += scale *
+ * gradOutput summed over everything but the planes. */
+tocha_status tocha_convnd_backward(tocha_tensor *grad_input, tocha_tensor *grad_weight, tocha_tensor *grad_bias,
+                                   tocha_tensor *work, const tocha_tensor *input, const tocha_tensor *grad_output,
+                                   const tocha_tensor *weight, const tocha_volwindow *w, double scale);
+
 /* ---- pooling: output size (H + 2 padH - kH) / dH + 1, rounded up with
  * ceil_mode, less one when the last window would start in the padding
  * (Torch7's rule); padding at most half the kernel. */

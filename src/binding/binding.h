@@ -62,6 +62,16 @@ tocha_dtype tl_default_dtype(lua_State *L);
 struct tocha_rng *tl_optgenerator(lua_State *L, int arg, int *consumed);
 
 /* The registry fields of the method and module tables during opening. */
+/* For the nn kernels' bindings (lua_spatial.c), whose first argument is the
+ * calling module: an error "<module's __typename>: <message>"; a raise on
+ * a failed status; argument `arg` as a tensor (opt: nil gives NULL),
+ * naming it `what`; the module's integer field `name` (dflt < 0: required). */
+int tl_module_error(lua_State *L, const char *fmt, ...);
+void tl_module_check(lua_State *L, tocha_status st);
+tocha_tensor *tl_module_tensor(lua_State *L, int arg, const char *what);
+tocha_tensor *tl_module_opttensor(lua_State *L, int arg, const char *what);
+int64_t tl_module_integer(lua_State *L, const char *name, int64_t dflt);
+
 void tl_open_tensor(lua_State *L, int module, int methods);
 void tl_open_math(lua_State *L, int module, int methods);
 void tl_open_random(lua_State *L, int module, int methods);
@@ -77,6 +87,7 @@ void tl_open_png(lua_State *L, int module, int methods);
 void tl_open_t7(lua_State *L, int module, int methods);
 void tl_open_tensorlib(lua_State *L, int module, int methods);
 void tl_open_spatial(lua_State *L, int module, int methods);
+void tl_open_convnd(lua_State *L, int module, int methods);
 void tl_open_clock(lua_State *L, int module, int methods);
 void tl_open_lapack(lua_State *L, int module, int methods);
 void tl_open_conv(lua_State *L, int module, int methods);

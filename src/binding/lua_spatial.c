@@ -13,7 +13,7 @@
 #include "binding.h"
 
 /* Raises "<module>: <message>". */
-static int sp_error(lua_State *L, const char *fmt, ...) {
+int tl_module_error(lua_State *L, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   const char *msg = lua_pushvfstring(L, fmt, ap);
@@ -24,23 +24,23 @@ static int sp_error(lua_State *L, const char *fmt, ...) {
   return lua_error(L);
 }
 
-static void sp_check(lua_State *L, tocha_status st) {
-  if (st != TOCHA_OK) sp_error(L, "%s", tocha_last_error()->message);
+void tl_module_check(lua_State *L, tocha_status st) {
+  if (st != TOCHA_OK) tl_module_error(L, "%s", tocha_last_error()->message);
 }
 
-static tocha_tensor *sp_tensor(lua_State *L, int arg, const char *what) {
+tocha_tensor *tl_module_tensor(lua_State *L, int arg, const char *what) {
   tocha_tensor *t = tl_totensor(L, arg);
-  if (!t) sp_error(L, "%s must be a tensor, got %s", what, luaL_typename(L, arg));
+  if (!t) tl_module_error(L, "%s must be a tensor, got %s", what, luaL_typename(L, arg));
   return t;
 }
 
-static tocha_tensor *sp_opttensor(lua_State *L, int arg, const char *what) {
-  return lua_isnoneornil(L, arg) ? NULL : sp_tensor(L, arg, what);
+tocha_tensor *tl_module_opttensor(lua_State *L, int arg, const char *what) {
+  return lua_isnoneornil(L, arg) ? NULL : tl_module_tensor(L, arg, what);
 }
 
 /* Integer field `name` of the module (integral floats accepted, as from a
  * Torch7 file); `dflt` < 0 means required. */
-static int64_t field_integer(lua_State *L, const char *name, int64_t dflt) {
+int64_t tl_module_integer(lua_State *L, const char *name, int64_t dflt) {
   lua_getfield(L, 1, name);
   lua_Integer v;
   int absent = lua_isnil(L, -1);
@@ -48,7 +48,7 @@ static int64_t field_integer(lua_State *L, const char *name, int64_t dflt) {
     lua_pop(L, 1);
     return dflt;
   }
-  if (absent || !tl_tointeger(L, -1, &v)) sp_error(L, "field %s must be an integer, got %s", name, luaL_typename(L, -1));
+  if (absent || !tl_tointeger(L, -1, &v)) tl_module_error(L, "field %s must be an integer, got %s", name, luaL_typename(L, -1));
   lua_pop(L, 1);
   return (int64_t)v;
 }
@@ -69,7 +69,7 @@ static int conv_algorithm(lua_State *L) {
   if (!lua_isnil(L, -1)) {
     const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
     for (a = 0; names[a] && strcmp(names[a], s) != 0; a++) {}
-    if (!names[a]) sp_error(L, "field algorithm must be 'auto', 'gemm' or 'winograd', got %s", luaL_tolstring(L, -1, NULL));
+    if (!names[a]) tl_module_error(L, "field algorithm must be 'auto', 'gemm' or 'winograd', got %s", luaL_tolstring(L, -1, NULL));
   }
   lua_pop(L, 1);
   return a;
@@ -78,12 +78,12 @@ static int conv_algorithm(lua_State *L) {
 static tocha_window module_window(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   tocha_window w;
-  w.kW = field_integer(L, "kW", -1);
-  w.kH = field_integer(L, "kH", -1);
-  w.dW = field_integer(L, "dW", 1);
-  w.dH = field_integer(L, "dH", 1);
-  w.padW = field_integer(L, "padW", 0);
-  w.padH = field_integer(L, "padH", 0);
+  w.kW = tl_module_integer(L, "kW", -1);
+  w.kH = tl_module_integer(L, "kH", -1);
+  w.dW = tl_module_integer(L, "dW", 1);
+  w.dH = tl_module_integer(L, "dH", 1);
+  w.padW = tl_module_integer(L, "padW", 0);
+  w.padH = tl_module_integer(L, "padH", 0);
   w.ceil_mode = field_boolean(L, "ceil_mode", 0);
   w.algorithm = conv_algorithm(L);
   return w;
@@ -94,10 +94,10 @@ static tocha_window module_window(lua_State *L) {
 /* conv2d_forward(self, output, work, input, weight, bias|nil) -> output */
 static int l_conv2d_forward(lua_State *L) {
   tocha_window w = module_window(L);
-  tocha_tensor *out = sp_tensor(L, 2, "output"), *work = sp_tensor(L, 3, "workspace");
-  tocha_tensor *in = sp_tensor(L, 4, "input"), *weight = sp_tensor(L, 5, "weight");
-  tocha_tensor *bias = sp_opttensor(L, 6, "bias");
-  sp_check(L, tocha_conv2d_forward(out, work, in, weight, bias, w));
+  tocha_tensor *out = tl_module_tensor(L, 2, "output"), *work = tl_module_tensor(L, 3, "workspace");
+  tocha_tensor *in = tl_module_tensor(L, 4, "input"), *weight = tl_module_tensor(L, 5, "weight");
+  tocha_tensor *bias = tl_module_opttensor(L, 6, "bias");
+  tl_module_check(L, tocha_conv2d_forward(out, work, in, weight, bias, w));
   lua_settop(L, 2);
   return 1;
 }
@@ -106,12 +106,12 @@ static int l_conv2d_forward(lua_State *L) {
  * -> gradInput */
 static int l_conv2d_backward(lua_State *L) {
   tocha_window w = module_window(L);
-  tocha_tensor *gi = sp_opttensor(L, 2, "gradInput"), *gw = sp_opttensor(L, 3, "gradWeight");
-  tocha_tensor *gb = sp_opttensor(L, 4, "gradBias"), *work = sp_tensor(L, 5, "workspace");
-  tocha_tensor *in = sp_tensor(L, 6, "input"), *go = sp_tensor(L, 7, "gradOutput");
-  tocha_tensor *weight = sp_tensor(L, 8, "weight");
+  tocha_tensor *gi = tl_module_opttensor(L, 2, "gradInput"), *gw = tl_module_opttensor(L, 3, "gradWeight");
+  tocha_tensor *gb = tl_module_opttensor(L, 4, "gradBias"), *work = tl_module_tensor(L, 5, "workspace");
+  tocha_tensor *in = tl_module_tensor(L, 6, "input"), *go = tl_module_tensor(L, 7, "gradOutput");
+  tocha_tensor *weight = tl_module_tensor(L, 8, "weight");
   double scale = luaL_optnumber(L, 9, 1);
-  sp_check(L, tocha_conv2d_backward(gi, gw, gb, work, in, go, weight, w, scale));
+  tl_module_check(L, tocha_conv2d_backward(gi, gw, gb, work, in, go, weight, w, scale));
   lua_settop(L, 2);
   return 1;
 }
@@ -121,8 +121,8 @@ static int l_conv2d_backward(lua_State *L) {
 /* maxpool_forward(self, output, indices, input) -> output */
 static int l_maxpool_forward(lua_State *L) {
   tocha_window w = module_window(L);
-  tocha_tensor *out = sp_tensor(L, 2, "output"), *idx = sp_tensor(L, 3, "indices");
-  sp_check(L, tocha_maxpool2d_forward(out, idx, sp_tensor(L, 4, "input"), w));
+  tocha_tensor *out = tl_module_tensor(L, 2, "output"), *idx = tl_module_tensor(L, 3, "indices");
+  tl_module_check(L, tocha_maxpool2d_forward(out, idx, tl_module_tensor(L, 4, "input"), w));
   lua_settop(L, 2);
   return 1;
 }
@@ -130,9 +130,9 @@ static int l_maxpool_forward(lua_State *L) {
 /* maxpool_backward(self, gradInput, input, gradOutput, indices) -> gradInput */
 static int l_maxpool_backward(lua_State *L) {
   tocha_window w = module_window(L);
-  tocha_tensor *gi = sp_tensor(L, 2, "gradInput"), *in = sp_tensor(L, 3, "input");
-  tocha_tensor *go = sp_tensor(L, 4, "gradOutput"), *idx = sp_tensor(L, 5, "indices");
-  sp_check(L, tocha_maxpool2d_backward(gi, in, go, idx, w));
+  tocha_tensor *gi = tl_module_tensor(L, 2, "gradInput"), *in = tl_module_tensor(L, 3, "input");
+  tocha_tensor *go = tl_module_tensor(L, 4, "gradOutput"), *idx = tl_module_tensor(L, 5, "indices");
+  tl_module_check(L, tocha_maxpool2d_backward(gi, in, go, idx, w));
   lua_settop(L, 2);
   return 1;
 }
@@ -141,7 +141,7 @@ static int l_maxpool_backward(lua_State *L) {
 static int l_avgpool_forward(lua_State *L) {
   tocha_window w = module_window(L);
   int include = field_boolean(L, "count_include_pad", 1);
-  sp_check(L, tocha_avgpool2d_forward(sp_tensor(L, 2, "output"), sp_tensor(L, 3, "input"), w, include));
+  tl_module_check(L, tocha_avgpool2d_forward(tl_module_tensor(L, 2, "output"), tl_module_tensor(L, 3, "input"), w, include));
   lua_settop(L, 2);
   return 1;
 }
@@ -150,8 +150,8 @@ static int l_avgpool_forward(lua_State *L) {
 static int l_avgpool_backward(lua_State *L) {
   tocha_window w = module_window(L);
   int include = field_boolean(L, "count_include_pad", 1);
-  tocha_tensor *gi = sp_tensor(L, 2, "gradInput"), *in = sp_tensor(L, 3, "input");
-  sp_check(L, tocha_avgpool2d_backward(gi, in, sp_tensor(L, 4, "gradOutput"), w, include));
+  tocha_tensor *gi = tl_module_tensor(L, 2, "gradInput"), *in = tl_module_tensor(L, 3, "input");
+  tl_module_check(L, tocha_avgpool2d_backward(gi, in, tl_module_tensor(L, 4, "gradOutput"), w, include));
   lua_settop(L, 2);
   return 1;
 }
@@ -162,14 +162,14 @@ static int l_avgpool_backward(lua_State *L) {
 static tocha_tensor *field_tensor(lua_State *L, const char *name) {
   lua_getfield(L, 1, name);
   tocha_tensor *t = lua_isnil(L, -1) ? NULL : tl_totensor(L, -1);
-  if (!t && !lua_isnil(L, -1)) sp_error(L, "field %s must be a tensor, got %s", name, luaL_typename(L, -1));
+  if (!t && !lua_isnil(L, -1)) tl_module_error(L, "field %s must be a tensor, got %s", name, luaL_typename(L, -1));
   lua_pop(L, 1); /* the module keeps it alive */
   return t;
 }
 
 static tocha_tensor *field_required(lua_State *L, const char *name) {
   tocha_tensor *t = field_tensor(L, name);
-  if (!t) sp_error(L, "field %s is missing", name);
+  if (!t) tl_module_error(L, "field %s is missing", name);
   return t;
 }
 
@@ -178,7 +178,7 @@ static double field_number(lua_State *L, const char *name, double dflt) {
   int isnum;
   double v = lua_tonumberx(L, -1, &isnum);
   if (lua_isnil(L, -1)) v = dflt;
-  else if (!isnum) sp_error(L, "field %s must be a number, got %s", name, luaL_typename(L, -1));
+  else if (!isnum) tl_module_error(L, "field %s must be a number, got %s", name, luaL_typename(L, -1));
   lua_pop(L, 1);
   return v;
 }
@@ -187,9 +187,9 @@ static double field_number(lua_State *L, const char *name, double dflt) {
  * running_mean, running_var, save_mean, save_std, train, momentum, eps. */
 static int l_batchnorm_forward(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
-  tocha_tensor *out = sp_tensor(L, 2, "output"), *in = sp_tensor(L, 3, "input");
+  tocha_tensor *out = tl_module_tensor(L, 2, "output"), *in = tl_module_tensor(L, 3, "input");
   int train = field_boolean(L, "train", 1);
-  sp_check(L, tocha_batchnorm_forward(out, in, field_tensor(L, "weight"), field_tensor(L, "bias"),
+  tl_module_check(L, tocha_batchnorm_forward(out, in, field_tensor(L, "weight"), field_tensor(L, "bias"),
                                       field_required(L, "running_mean"), field_required(L, "running_var"),
                                       field_required(L, "save_mean"), field_required(L, "save_std"), train,
                                       field_number(L, "momentum", 0.1), field_number(L, "eps", 1e-5)));
@@ -201,13 +201,13 @@ static int l_batchnorm_forward(lua_State *L) {
  * -> gradInput; params false: gradWeight and gradBias are left alone. */
 static int l_batchnorm_backward(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
-  tocha_tensor *gi = sp_opttensor(L, 2, "gradInput");
-  tocha_tensor *in = sp_tensor(L, 3, "input"), *go = sp_tensor(L, 4, "gradOutput");
+  tocha_tensor *gi = tl_module_opttensor(L, 2, "gradInput");
+  tocha_tensor *in = tl_module_tensor(L, 3, "input"), *go = tl_module_tensor(L, 4, "gradOutput");
   double scale = luaL_optnumber(L, 5, 1);
   int params = lua_isnone(L, 6) || lua_toboolean(L, 6);
   tocha_tensor *gw = params ? field_tensor(L, "gradWeight") : NULL, *gb = params ? field_tensor(L, "gradBias") : NULL;
   int train = field_boolean(L, "train", 1);
-  sp_check(L, tocha_batchnorm_backward(gi, gw, gb, in, go, field_tensor(L, "weight"), field_tensor(L, "running_mean"),
+  tl_module_check(L, tocha_batchnorm_backward(gi, gw, gb, in, go, field_tensor(L, "weight"), field_tensor(L, "running_mean"),
                                        field_tensor(L, "running_var"), field_tensor(L, "save_mean"),
                                        field_tensor(L, "save_std"), train, scale, field_number(L, "eps", 1e-5)));
   lua_settop(L, 2);

@@ -253,6 +253,7 @@ int luaopen_tocha_core(lua_State *L) {
   tl_open_t7(L, module, methods);
   tl_open_tensorlib(L, module, methods);
   tl_open_spatial(L, module, methods);
+  tl_open_convnd(L, module, methods);
   tl_open_clock(L, module, methods);
   tl_open_lapack(L, module, methods);
   tl_open_conv(L, module, methods);

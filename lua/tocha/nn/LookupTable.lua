@@ -47,8 +47,13 @@ function LookupTable:updateOutput(input)
   return self.output
 end
 
--- Indices have no gradient (Torch7 leaves gradInput empty).
+-- Indices have no gradient: gradInput is zeros of the input's type and
+-- size (Torch7's).
 function LookupTable:updateGradInput(input, gradOutput) -- luacheck: no unused args
+  if not tocha.isTensor(self.gradInput) or tocha.type(self.gradInput) ~= tocha.type(input) then
+    self.gradInput = input.new()
+  end
+  if not self.gradInput:isSameSizeAs(input) then self.gradInput:resizeAs(input):zero() end
   return self.gradInput
 end
 

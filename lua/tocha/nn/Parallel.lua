@@ -1,6 +1,7 @@
 -- nn.Parallel(inputDimension, outputDimension): module i gets slice i of the
 -- input along inputDimension; the outputs are joined along outputDimension
--- (Torch7's nn.Parallel).
+-- (Torch7's nn.Parallel).  As Torch7, the input's size along inputDimension
+-- says how many modules run: modules beyond it are left alone.
 local tocha = require "tocha"
 local utils = require "tocha.utils"
 local Concat = require "tocha.nn.Concat"
@@ -31,24 +32,26 @@ local function check_input(self, input)
   if input:dim() < d then
     error(string.format("nn.Parallel: input of size %s has no dimension %d", shape(input), d), 0)
   end
-  if input:size(d) ~= #self.modules then
+  if input:size(d) > #self.modules then
     error(string.format("nn.Parallel: input has %d slices along dimension %d but there are %d modules",
       input:size(d), d, #self.modules), 0)
   end
+  return input:size(d)
 end
 
 function Parallel:updateOutput(input)
-  check_input(self, input)
+  local count = check_input(self, input)
   local d, size = self.outputDimension, self.totalOutputSize
   local first
-  for i, module in ipairs(self.modules) do
-    local out = self:rethrowErrors(module, i, "updateOutput", input:select(self.inputDimension, i))
+  for i = 1, count do
+    local out = self:rethrowErrors(self.modules[i], i, "updateOutput", input:select(self.inputDimension, i))
     first = Concat.join_size("nn.Parallel", size, d, i, out, first)
   end
-  if #self.modules == 0 then return self.output end
+  if count == 0 then return self.output end
   self.output:resize(size)
   local offset = 1
-  for _, module in ipairs(self.modules) do
+  for i = 1, count do
+    local module = self.modules[i]
     local n = module.output:size(d)
     self.output:narrow(d, offset, n):copy(module.output)
     offset = offset + n
@@ -57,10 +60,11 @@ function Parallel:updateOutput(input)
 end
 
 local function each_slice(self, method, input, gradOutput, scale, keep)
-  check_input(self, input)
+  local count = check_input(self, input)
   local d, offset = self.outputDimension, 1
   if keep then self.gradInput:resizeAs(input) end
-  for i, module in ipairs(self.modules) do
+  for i = 1, count do
+    local module = self.modules[i]
     local n = module.output:size(d)
     local gi = self:rethrowErrors(module, i, method, input:select(self.inputDimension, i),
       gradOutput:narrow(d, offset, n), scale)

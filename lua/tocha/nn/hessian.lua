@@ -2,7 +2,8 @@
 -- hessian.lua, experimental there too).  nn.hessian.enable() adds
 -- updateDiagHessianInput, accDiagHessianParameters and
 -- initDiagHessianParameters to Module, Sequential, MSECriterion, Linear,
--- Tanh, Square, Sqrt and Reshape (and SpatialConvolution when it exists).
+-- Tanh, Square, Sqrt and Reshape, SpatialConvolution, SpatialFullConvolution and
+-- their connection-table forms SpatialConvolutionMap, SpatialFullConvolutionMap.
 -- For a layer linear in its input and weights, the diagonal Hessian is the
 -- backward pass with squared weights (or squared inputs) applied to the
 -- diagonal Hessian of the output; for point-wise layers, the squared
@@ -133,9 +134,11 @@ function hessian.enable()
     end
   end
   linear_layer(nn.Linear, { "weight" }, { "gradWeight", "gradBias" }, { "diagHessianWeight", "diagHessianBias" })
-  if rawget(nn, "SpatialConvolution") then
-    linear_layer(nn.SpatialConvolution, { "weight" }, { "gradWeight", "gradBias" },
-      { "diagHessianWeight", "diagHessianBias" })
+  for _, name in ipairs({ "SpatialConvolution", "SpatialFullConvolution", "SpatialConvolutionMap",
+    "SpatialFullConvolutionMap" }) do
+    if rawget(nn, name) then
+      linear_layer(nn[name], { "weight" }, { "gradWeight", "gradBias" }, { "diagHessianWeight", "diagHessianBias" })
+    end
   end
 
   for _, name in ipairs({ "Tanh", "Square", "Sqrt" }) do

@@ -18,18 +18,6 @@
 
 /* ---- unfolding ---------------------------------------------------------------- */
 
-/* Valid output columns [*lo, *hi) of kernel column kj: 0 <= ox*d - pad + kj < in. */
-static void valid_range(int64_t in, int64_t out, int64_t d, int64_t pad, int64_t kj, int64_t *lo, int64_t *hi) {
-  int64_t a = pad - kj; /* ox*d >= a */
-  int64_t l = a <= 0 ? 0 : (a + d - 1) / d;
-  int64_t b = in - 1 + pad - kj; /* ox*d <= b */
-  int64_t h = b < 0 ? 0 : b / d + 1;
-  if (h > out) h = out;
-  if (l > h) l = h;
-  *lo = l;
-  *hi = h;
-}
-
 /* col (c*kH*kW, oh*ow) of image (c, h, w); fold: image += col folded back. */
 #define DEFINE_UNFOLD(T, SUFFIX)                                                                              \
   static void im2col_##SUFFIX(T *col, const T *img, int64_t c, int64_t h, int64_t w, tocha_window win,      \
@@ -39,7 +27,7 @@ static void valid_range(int64_t in, int64_t out, int64_t d, int64_t pad, int64_t
         for (int64_t kj = 0; kj < win.kW; kj++) {                                                           \
           T *row = col + ((p * win.kH + ki) * win.kW + kj) * oh * ow;                                       \
           int64_t lo, hi;                                                                                   \
-          valid_range(w, ow, win.dW, win.padW, kj, &lo, &hi);                                               \
+          tocha_valid_range(w, ow, win.dW, win.padW, kj, &lo, &hi);                                               \
           for (int64_t y = 0; y < oh; y++, row += ow) {                                                     \
             int64_t iy = y * win.dH - win.padH + ki;                                                        \
             if (iy < 0 || iy >= h) {                                                                        \
@@ -64,7 +52,7 @@ static void valid_range(int64_t in, int64_t out, int64_t d, int64_t pad, int64_t
         for (int64_t kj = 0; kj < win.kW; kj++) {                                                           \
           const T *row = col + ((p * win.kH + ki) * win.kW + kj) * oh * ow;                                 \
           int64_t lo, hi;                                                                                   \
-          valid_range(w, ow, win.dW, win.padW, kj, &lo, &hi);                                               \
+          tocha_valid_range(w, ow, win.dW, win.padW, kj, &lo, &hi);                                               \
           for (int64_t y = 0; y < oh; y++, row += ow) {                                                     \
             int64_t iy = y * win.dH - win.padH + ki;                                                        \
             if (iy < 0 || iy >= h) continue;                                                                \
@@ -243,29 +231,6 @@ typedef struct backward_job {
   int want_col;
 } backward_job;
 
-static void add_row_sums(tocha_dtype dt, void *gb, const void *gout, int64_t rows, int64_t len, double scale,
-                         int first) {
-  for (int64_t o = 0; o < rows; o++) {
-    double s = 0;
-    if (dt == TOCHA_FLOAT) { /* eight running sums: a loop the compiler vectorises */
-      const float *r = (const float *)gout + o * len;
-      float acc[8] = {0};
-      int64_t l = 0;
-      for (; l + 8 <= len; l += 8)
-        for (int k = 0; k < 8; k++) acc[k] += r[l + k];
-      for (; l < len; l++) acc[0] += r[l];
-      for (int k = 0; k < 8; k++) s += acc[k];
-    } else {
-      const double *r = (const double *)gout + o * len;
-      for (int64_t l = 0; l < len; l++) s += r[l];
-    }
-    if (dt == TOCHA_FLOAT)
-      ((float *)gb)[o] = (float)((first ? 0 : ((float *)gb)[o]) + scale * s);
-    else
-      ((double *)gb)[o] = (first ? 0 : ((double *)gb)[o]) + scale * s;
-  }
-}
-
 static void backward_images(void *arg, int slot, int64_t first, int64_t last) {
   const backward_job *j = arg;
   const conv_plan *p = j->p;
@@ -290,7 +255,7 @@ static void backward_images(void *arg, int slot, int64_t first, int64_t last) {
       int fresh = slot > 0 && n == first;
       tocha_gemm_rm(p->dt, 0, 1, (int)p->nout, (int)p->K, (int)p->L, j->scale, gout, (int)p->L, cols, (int)p->L,
                     fresh ? 0 : 1, gw, (int)p->K);
-      if (gb) add_row_sums(p->dt, gb, gout, p->nout, p->L, j->scale, fresh);
+      if (gb) tocha_add_row_sums(p->dt, gb, gout, p->nout, p->L, j->scale, fresh);
     }
     if (j->gin) {
       char *gimg = j->gin + (size_t)(n * p->in.c * p->in.h * p->in.w) * es;
@@ -344,7 +309,7 @@ tocha_status tocha_conv2d_backward(tocha_tensor *grad_input, tocha_tensor *grad_
                                  tocha_tensor_data(grad_output), tocha_tensor_data(weight), scale, p.in.n, p.in.c,
                                  p.in.h, p.in.w, p.nout, p.win, p.oh, p.ow);
     for (int64_t n = 0; grad_bias && !st && n < p.in.n; n++)
-      add_row_sums(p.dt, tocha_tensor_data(grad_bias), (const char *)tocha_tensor_data(grad_output) +
+      tocha_add_row_sums(p.dt, tocha_tensor_data(grad_bias), (const char *)tocha_tensor_data(grad_output) +
                    (size_t)(n * p.nout * p.L) * p.es, p.nout, p.L, scale, 0);
     return st;
   }

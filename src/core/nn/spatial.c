@@ -121,6 +121,41 @@ void tocha_gemm_rm(tocha_dtype dtype, int trans_a, int trans_b, int m, int n, in
     cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+/* Valid output columns [*lo, *hi) of kernel column kj: 0 <= ox*d - pad + kj < in. */
+void tocha_valid_range(int64_t in, int64_t out, int64_t d, int64_t pad, int64_t kj, int64_t *lo, int64_t *hi) {
+  int64_t a = pad - kj; /* ox*d >= a */
+  int64_t l = a <= 0 ? 0 : (a + d - 1) / d;
+  int64_t b = in - 1 + pad - kj; /* ox*d <= b */
+  int64_t h = b < 0 ? 0 : b / d + 1;
+  if (h > out) h = out;
+  if (l > h) l = h;
+  *lo = l;
+  *hi = h;
+}
+
+void tocha_add_row_sums(tocha_dtype dt, void *gb, const void *gout, int64_t rows, int64_t len, double scale,
+                         int first) {
+  for (int64_t o = 0; o < rows; o++) {
+    double s = 0;
+    if (dt == TOCHA_FLOAT) { /* eight running sums: a loop the compiler vectorises */
+      const float *r = (const float *)gout + o * len;
+      float acc[8] = {0};
+      int64_t l = 0;
+      for (; l + 8 <= len; l += 8)
+        for (int k = 0; k < 8; k++) acc[k] += r[l + k];
+      for (; l < len; l++) acc[0] += r[l];
+      for (int k = 0; k < 8; k++) s += acc[k];
+    } else {
+      const double *r = (const double *)gout + o * len;
+      for (int64_t l = 0; l < len; l++) s += r[l];
+    }
+    if (dt == TOCHA_FLOAT)
+      ((float *)gb)[o] = (float)((first ? 0 : ((float *)gb)[o]) + scale * s);
+    else
+      ((double *)gb)[o] = (first ? 0 : ((double *)gb)[o]) + scale * s;
+  }
+}
+
 /* Pieces get at least this much work (multiply-adds or element visits):
  * below it the wake-up of a second thread costs more than it saves. */
 #define PIECE_MIN_WORK 4e5

@@ -43,6 +43,15 @@ tocha_status tocha_plane_vector(const tocha_tensor *t, int pos, const char *name
  * its data; it only grows, so a warm workspace is never reallocated. */
 tocha_status tocha_workspace(tocha_tensor *work, tocha_dtype dt, int64_t need, char **base);
 
+/* Valid output positions [*lo, *hi) of kernel offset `off` along an axis
+ * of `in` elements: 0 <= x*d - pad + off < in for x in [0, out). */
+void tocha_valid_range(int64_t in, int64_t out, int64_t d, int64_t pad, int64_t off, int64_t *lo, int64_t *hi);
+
+/* gb[o] = (first ? 0 : gb[o]) + scale * the sum of row o of the (rows, len)
+ * matrix gout (float or double). */
+void tocha_add_row_sums(tocha_dtype dt, void *gb, const void *gout, int64_t rows, int64_t len, double scale,
+                        int first);
+
 /* winograd.c: convolution by Winograd's F(2x2, kHxkW), float.  suits()
  * says whether the window's algorithm and the shape take it; the passes
  * run on contiguous (n, c, h, w) data, the outputs already sized:

@@ -1,0 +1,429 @@
+-- Third spatial family: full (transposed), dilated, depth-wise and 3-D
+-- convolutions (src/core/nn/convnd.c), the connection-table convolutions
+-- and nn.tables, AddConstant in place, LookupTable's gradInput.  Values
+-- against plain loops written here, gradients against central differences
+-- in float64, and bad input.
+local tocha = require "tocha"
+local nn = require "tocha.nn"
+local gradients = require("gradcheck").module
+
+local function rand(...) return tocha.DoubleTensor(...):uniform(-1, 1) end
+
+local function maxdiff(a, b)
+  assert.are.same(a:size():totable(), b:size():totable())
+  return (a:double() - b:double()):abs():max()
+end
+
+-- ---- references: volumes (C, T, H, W) as flat Lua arrays ------------------------------
+
+local function flat(t) return t:contiguous():view(t:nElement()):totable() end
+
+-- A convolution of one volume x (C x T x H x W): weight (O, C, kT, kH, kW),
+-- g = {k = {..}, d = {..}, pad = {..}, dil = {..}} per axis T, H, W.
+local function ref_conv(x, weight, bias, g)
+  local C, S = x:size(1), { x:size(2), x:size(3), x:size(4) }
+  local O = weight:size(1)
+  local out = {}
+  for i = 1, 3 do out[i] = (S[i] + 2 * g.pad[i] - g.dil[i] * (g.k[i] - 1) - 1) // g.d[i] + 1 end
+  local xs, ws = flat(x), flat(weight)
+  local y = tocha.DoubleTensor(O, out[1], out[2], out[3])
+  local ys = {}
+  for o = 0, O - 1 do
+    for z = 0, out[1] - 1 do for r = 0, out[2] - 1 do for q = 0, out[3] - 1 do
+      local s = bias and bias[o + 1] or 0
+      for c = 0, C - 1 do
+        for a = 0, g.k[1] - 1 do for b = 0, g.k[2] - 1 do for e = 0, g.k[3] - 1 do
+          local iz = z * g.d[1] - g.pad[1] + a * g.dil[1]
+          local iy = r * g.d[2] - g.pad[2] + b * g.dil[2]
+          local ix = q * g.d[3] - g.pad[3] + e * g.dil[3]
+          if iz >= 0 and iz < S[1] and iy >= 0 and iy < S[2] and ix >= 0 and ix < S[3] then
+            local xv = xs[((c * S[1] + iz) * S[2] + iy) * S[3] + ix + 1]
+            local wv = ws[(((o * C + c) * g.k[1] + a) * g.k[2] + b) * g.k[3] + e + 1]
+            s = s + xv * wv
+          end
+        end end end
+      end
+      ys[#ys + 1] = s
+    end end end
+  end
+  y:copy(tocha.DoubleTensor(ys))
+  return y
+end
+
+-- A full convolution of one volume x (C x T x H x W): weight (C, O, kT, kH, kW);
+-- each input element scatters its kernel into the output.
+local function ref_full(x, weight, bias, g)
+  local C, S = x:size(1), { x:size(2), x:size(3), x:size(4) }
+  local O = weight:size(2)
+  local out = {}
+  for i = 1, 3 do out[i] = (S[i] - 1) * g.d[i] - 2 * g.pad[i] + g.dil[i] * (g.k[i] - 1) + 1 + g.adj[i] end
+  local xs, ws = flat(x), flat(weight)
+  local ys = {}
+  for o = 0, O - 1 do
+    for n = 1, out[1] * out[2] * out[3] do ys[o * out[1] * out[2] * out[3] + n] = bias and bias[o + 1] or 0 end
+  end
+  for c = 0, C - 1 do
+    for z = 0, S[1] - 1 do for r = 0, S[2] - 1 do for q = 0, S[3] - 1 do
+      local xv = xs[((c * S[1] + z) * S[2] + r) * S[3] + q + 1]
+      for o = 0, O - 1 do
+        for a = 0, g.k[1] - 1 do for b = 0, g.k[2] - 1 do for e = 0, g.k[3] - 1 do
+          local oz = z * g.d[1] - g.pad[1] + a * g.dil[1]
+          local oy = r * g.d[2] - g.pad[2] + b * g.dil[2]
+          local ox = q * g.d[3] - g.pad[3] + e * g.dil[3]
+          if oz >= 0 and oz < out[1] and oy >= 0 and oy < out[2] and ox >= 0 and ox < out[3] then
+            local at = ((o * out[1] + oz) * out[2] + oy) * out[3] + ox + 1
+            ys[at] = ys[at] + xv * ws[(((c * O + o) * g.k[1] + a) * g.k[2] + b) * g.k[3] + e + 1]
+          end
+        end end end
+      end
+    end end end
+  end
+  return tocha.DoubleTensor(ys):view(O, out[1], out[2], out[3])
+end
+
+-- Applies `ref` to each volume of a 4-D (one) or 5-D (batch) input.
+local function per_volume(ref, x, weight, bias, g)
+  if x:dim() == 4 then return ref(x, weight, bias, g) end
+  local outs = {}
+  for n = 1, x:size(1) do outs[n] = ref(x[n], weight, bias, g) end
+  local o = outs[1]
+  local y = tocha.DoubleTensor(x:size(1), o:size(1), o:size(2), o:size(3), o:size(4))
+  for n = 1, #outs do y[n]:copy(outs[n]) end
+  return y
+end
+
+-- The 2-D forms: images as volumes of depth 1.
+local function image_ref(ref, x, weight, bias, g2)
+  local function up(t, at) -- insert a size-1 dimension at position `at`
+    local s = t:size():totable()
+    table.insert(s, at, 1)
+    return t:contiguous():view(tocha.LongStorage(s))
+  end
+  local g = { k = { 1, g2.k[1], g2.k[2] }, d = { 1, g2.d[1], g2.d[2] }, pad = { 0, g2.pad[1], g2.pad[2] },
+    dil = { 1, g2.dil[1], g2.dil[2] }, adj = { 0, g2.adj[1], g2.adj[2] } }
+  local y = per_volume(ref, up(x, x:dim() - 1), up(weight, 3), bias, g)
+  return y:select(y:dim() - 2, 1)
+end
+
+local function geom2(kH, kW, dH, dW, padH, padW, dilH, dilW, adjH, adjW)
+  return { k = { kH, kW }, d = { dH, dW }, pad = { padH, padW }, dil = { dilH, dilW }, adj = { adjH, adjW } }
+end
+
+-- ---- SpatialFullConvolution ------------------------------------------------------------
+
+describe("nn.SpatialFullConvolution", function()
+  -- {nIn, nOut, kW, kH, dW, dH, padW, padH, adjW, adjH, H, W}
+  local cases = {
+    { 2, 3, 3, 3, 1, 1, 0, 0, 0, 0, 4, 5 },
+    { 3, 2, 3, 2, 2, 3, 1, 0, 1, 2, 4, 5 },
+    { 1, 4, 5, 4, 3, 2, 2, 1, 2, 0, 3, 3 },
+    { 2, 1, 1, 1, 2, 2, 0, 0, 1, 1, 5, 4 },
+  }
+  local function make(c)
+    local m = nn.SpatialFullConvolution(c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]):double()
+    return m, geom2(c[4], c[3], c[6], c[5], c[8], c[7], 1, 1, c[10], c[9])
+  end
+
+  it("matches a nested-loop reference (one image and a batch)", function()
+    for _, c in ipairs(cases) do
+      local m, g = make(c)
+      assert.are.same({ c[1], c[2], c[4], c[3] }, m.weight:size():totable())
+      for _, x in ipairs({ rand(c[1], c[11], c[12]), rand(3, c[1], c[11], c[12]) }) do
+        local y = m:forward(x)
+        assert.is_true(maxdiff(y, image_ref(ref_full, x, m.weight, m.bias, g)) <= 1e-12)
+        local h = y:size(y:dim() - 1)
+        assert.are.equal((c[11] - 1) * c[6] - 2 * c[8] + c[4] + c[10], h)
+      end
+    end
+  end)
+
+  it("has float64 gradients within 1e-6 (input, weight, bias; batch and not; without bias)", function()
+    for _, c in ipairs(cases) do
+      assert.is_true(gradients(make(c), rand(c[1], c[11], c[12])) <= 1e-6)
+      assert.is_true(gradients(make(c), rand(2, c[1], c[11], c[12])) <= 1e-6)
+      assert.is_true(gradients(make(c):noBias(), rand(2, c[1], c[11], c[12])) <= 1e-6)
+    end
+  end)
+
+  it("takes the output size from a target tensor, with gradInput {g, zeros}", function()
+    local m = nn.SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1):double()
+    local ref = nn.SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1, 1, 0):double()
+    ref.weight:copy(m.weight)
+    ref.bias:copy(m.bias)
+    local x, target = rand(2, 4, 4), tocha.DoubleTensor(7, 8)
+    local y = m:forward({ x, target })
+    assert.are.same({ 3, 7, 8 }, y:size():totable())
+    assert.is_true(maxdiff(y, ref:forward(x)) == 0)
+    local go = rand(3, 7, 8)
+    local gi = m:backward({ x, target }, go)
+    assert.is_true(maxdiff(gi[1], ref:backward(x, go)) == 0)
+    assert.are.same({ 7, 8 }, gi[2]:size():totable())
+    assert.are.equal(0, gi[2]:abs():max())
+    assert.is_true(maxdiff(m.gradWeight, ref.gradWeight) <= 1e-12)
+  end)
+
+  it("gives the same in float as in double, and for non-contiguous input", function()
+    local m = nn.SpatialFullConvolution(3, 2, 3, 3, 2, 2, 1, 1, 1, 1):double()
+    local x = rand(2, 3, 5, 4):transpose(3, 4)
+    local y = m:forward(x):clone()
+    assert.is_true(maxdiff(y, m:forward(x:contiguous())) == 0)
+    local f = m:clone():float()
+    assert.is_true(maxdiff(f:forward(x:float()), y) <= 1e-5)
+  end)
+
+  it("refuses bad arguments and input, naming the module", function()
+    assert.has_error(function() nn.SpatialFullConvolution(2, 3, 3, 3, 2, 2, 0, 0, 2, 0) end)
+    assert.has_error(function() nn.SpatialFullConvolution(0, 3, 3, 3) end)
+    local m = nn.SpatialFullConvolution(2, 3, 3, 3):double()
+    local ok, err = pcall(m.forward, m, rand(3, 4, 4))
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("nn.SpatialFullConvolution", 1, true))
+    assert.truthy(tostring(err):find("nInputPlane", 1, true))
+    ok, err = pcall(m.forward, m, rand(4, 4))
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("3D", 1, true))
+    m:forward(rand(2, 4, 4))
+    ok, err = pcall(m.backward, m, rand(2, 4, 4), rand(3, 5, 5))
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("gradOutput", 1, true))
+    ok, err = pcall(m.forward, m, "x")
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("nn.SpatialFullConvolution", 1, true))
+  end)
+end)
+
+-- ---- SpatialDilatedConvolution ---------------------------------------------------------
+
+describe("nn.SpatialDilatedConvolution", function()
+  -- {nIn, nOut, kW, kH, dW, dH, padW, padH, dilW, dilH, H, W}
+  local cases = {
+    { 2, 3, 3, 3, 1, 1, 0, 0, 2, 2, 7, 8 },
+    { 3, 2, 3, 2, 2, 1, 1, 2, 1, 3, 6, 7 },
+    { 1, 2, 2, 3, 1, 2, 2, 1, 3, 2, 5, 5 },
+  }
+  local function make(c)
+    local m = nn.SpatialDilatedConvolution(c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]):double()
+    return m, geom2(c[4], c[3], c[6], c[5], c[8], c[7], c[10], c[9], 0, 0)
+  end
+
+  it("matches a nested-loop reference (one image and a batch)", function()
+    for _, c in ipairs(cases) do
+      local m, g = make(c)
+      for _, x in ipairs({ rand(c[1], c[11], c[12]), rand(2, c[1], c[11], c[12]) }) do
+        assert.is_true(maxdiff(m:forward(x), image_ref(ref_conv, x, m.weight, m.bias, g)) <= 1e-12)
+      end
+    end
+  end)
+
+  it("has float64 gradients within 1e-6", function()
+    for _, c in ipairs(cases) do
+      assert.is_true(gradients(make(c), rand(c[1], c[11], c[12])) <= 1e-6)
+      assert.is_true(gradients(make(c), rand(2, c[1], c[11], c[12])) <= 1e-6)
+    end
+  end)
+
+  it("refuses an image smaller than the dilated kernel", function()
+    local m = nn.SpatialDilatedConvolution(1, 1, 3, 3, 1, 1, 0, 0, 3, 3):double()
+    local ok, err = pcall(m.forward, m, rand(1, 6, 6))
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("nn.SpatialDilatedConvolution", 1, true))
+    assert.truthy(tostring(err):find("too small", 1, true))
+  end)
+end)
+
+-- ---- the volumetric family --------------------------------------------------------------
+
+describe("nn.VolumetricConvolution, VolumetricDilatedConvolution, VolumetricFullConvolution", function()
+  local function geom3(t)
+    return { k = { t.kT, t.kH, t.kW }, d = { t.dT, t.dH, t.dW }, pad = { t.padT, t.padH, t.padW },
+      dil = { t.dilationT or 1, t.dilationH or 1, t.dilationW or 1 }, adj = { t.adjT or 0, t.adjH or 0, t.adjW or 0 } }
+  end
+  local convs = {
+    function() return nn.VolumetricConvolution(2, 3, 2, 3, 2, 1, 2, 1, 1, 0, 1) end,
+    function() return nn.VolumetricConvolution(1, 2, 3, 1, 2, 2, 1, 1, 0, 1, 0) end,
+    function() return nn.VolumetricDilatedConvolution(2, 2, 2, 2, 3, 1, 1, 2, 1, 0, 1, 2, 1, 1) end,
+  }
+  local fulls = {
+    function() return nn.VolumetricFullConvolution(2, 3, 2, 3, 2, 2, 2, 1, 1, 0, 1, 1, 1, 0) end,
+    function() return nn.VolumetricFullConvolution(1, 2, 3, 2, 2, 1, 1, 2, 0, 0, 0, 0, 0, 1) end,
+  }
+
+  it("match nested-loop references (one volume and a batch)", function()
+    for _, make in ipairs(convs) do
+      local m = make():double()
+      for _, x in ipairs({ rand(m.nInputPlane, 5, 6, 5), rand(2, m.nInputPlane, 5, 6, 5) }) do
+        assert.is_true(maxdiff(m:forward(x), per_volume(ref_conv, x, m.weight, m.bias, geom3(m))) <= 1e-12)
+      end
+    end
+    for _, make in ipairs(fulls) do
+      local m = make():double()
+      assert.are.same({ m.nInputPlane, m.nOutputPlane, m.kT, m.kH, m.kW }, m.weight:size():totable())
+      for _, x in ipairs({ rand(m.nInputPlane, 3, 2, 3), rand(2, m.nInputPlane, 3, 2, 3) }) do
+        assert.is_true(maxdiff(m:forward(x), per_volume(ref_full, x, m.weight, m.bias, geom3(m))) <= 1e-12)
+      end
+    end
+  end)
+
+  it("have float64 gradients within 1e-6", function()
+    for _, make in ipairs(convs) do
+      local m = make()
+      assert.is_true(gradients(m, rand(m.nInputPlane, 4, 5, 4)) <= 1e-6)
+      assert.is_true(gradients(make(), rand(2, m.nInputPlane, 4, 5, 4)) <= 1e-6)
+    end
+    for _, make in ipairs(fulls) do
+      local m = make()
+      assert.is_true(gradients(m, rand(m.nInputPlane, 2, 3, 2)) <= 1e-6)
+      assert.is_true(gradients(make():noBias(), rand(2, m.nInputPlane, 2, 3, 2)) <= 1e-6)
+    end
+  end)
+
+  it("VolumetricFullConvolution takes the output size from a target tensor", function()
+    local m = nn.VolumetricFullConvolution(1, 2, 3, 3, 3, 2, 2, 2):double()
+    local y = m:forward({ rand(1, 2, 3, 2), tocha.DoubleTensor(6, 7, 6) })
+    assert.are.same({ 2, 6, 7, 6 }, y:size():totable())
+  end)
+
+  it("refuse input of the wrong rank or plane count, naming the module", function()
+    local m = nn.VolumetricConvolution(2, 3, 2, 2, 2):double()
+    local ok, err = pcall(m.forward, m, rand(2, 5, 5))
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("nn.VolumetricConvolution", 1, true))
+    assert.truthy(tostring(err):find("4D", 1, true))
+    ok, err = pcall(m.forward, m, rand(3, 4, 4, 4))
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("nInputPlane", 1, true))
+    assert.has_error(function() nn.VolumetricFullConvolution(1, 1, 2, 2, 2, 1, 1, 1, 0, 0, 0, 1) end)
+  end)
+end)
+
+-- ---- depth-wise and connection-table convolutions --------------------------------------
+
+describe("nn.SpatialDepthWiseConvolution", function()
+  it("convolves each input plane with its own nOutputPlane kernels (Torch7's layout)", function()
+    local nIn, m = 3, 2
+    local conv = nn.SpatialDepthWiseConvolution(nIn, m, 3, 2, 2, 1, 1, 0):double()
+    assert.are.same({ m, nIn, 2, 3 }, conv.weight:size():totable())
+    assert.are.same({ m, nIn }, conv.bias:size():totable())
+    local x = rand(2, nIn, 5, 6)
+    local y = conv:forward(x)
+    assert.are.same({ 2, nIn * m, 4, 3 }, y:size():totable())
+    local g = geom2(2, 3, 1, 2, 0, 1, 1, 1, 0, 0)
+    for c = 1, nIn do
+      local w = conv.weight:select(2, c):contiguous():view(m, 1, 2, 3)
+      local b = conv.bias:select(2, c):clone()
+      local want = image_ref(ref_conv, x:narrow(2, c, 1), w, b, g)
+      assert.is_true(maxdiff(y:narrow(2, (c - 1) * m + 1, m), want) <= 1e-12)
+    end
+  end)
+
+  it("has float64 gradients within 1e-6", function()
+    assert.is_true(gradients(nn.SpatialDepthWiseConvolution(2, 3, 3, 3, 1, 1, 1, 1), rand(2, 5, 4)) <= 1e-6)
+    assert.is_true(gradients(nn.SpatialDepthWiseConvolution(3, 1, 2, 3, 2, 1), rand(2, 3, 5, 6)) <= 1e-6)
+  end)
+end)
+
+describe("nn.tables, SpatialConvolutionMap and SpatialFullConvolutionMap", function()
+  it("builds Torch7's connection tables", function()
+    local full = nn.tables.full(2, 3)
+    assert.are.same({ { 1, 1 }, { 2, 1 }, { 1, 2 }, { 2, 2 }, { 1, 3 }, { 2, 3 } }, full:totable())
+    assert.are.same({ { 1, 1 }, { 2, 2 }, { 3, 3 } }, nn.tables.oneToOne(3):totable())
+    local r = nn.tables.random(5, 4, 3)
+    assert.are.same({ 12, 2 }, r:size():totable())
+    for o = 1, 4 do
+      local seen = {}
+      for k = (o - 1) * 3 + 1, o * 3 do
+        assert.are.equal(o, r[k][2])
+        local i = r[k][1]
+        assert.is_true(i >= 1 and i <= 5 and not seen[i])
+        seen[i] = true
+      end
+    end
+    assert.has_error(function() nn.tables.random(2, 3, 4) end)
+  end)
+
+  -- The dense weight of a map module: [a][b] plane pairs from the table's columns.
+  local function dense(m, rows, cols, a, b)
+    local d = tocha.DoubleTensor(rows, cols, m.kH, m.kW):zero()
+    for k = 1, m.connTable:size(1) do
+      d[m.connTable[k][a]][m.connTable[k][b]]:add(m.weight[k])
+    end
+    return d
+  end
+
+  it("SpatialConvolutionMap convolves along the table's connections only", function()
+    local t = nn.tables.random(4, 3, 2)
+    local m = nn.SpatialConvolutionMap(t, 3, 2, 2, 1):double()
+    local x = rand(4, 6, 7)
+    local g = geom2(2, 3, 1, 2, 0, 0, 1, 1, 0, 0)
+    assert.is_true(maxdiff(m:forward(x), image_ref(ref_conv, x, dense(m, 3, 4, 2, 1), m.bias, g)) <= 1e-12)
+    assert.is_true(gradients(m, x) <= 1e-6)
+    assert.is_true(gradients(nn.SpatialConvolutionMap(nn.tables.oneToOne(2), 2, 2), rand(2, 2, 4, 5)) <= 1e-6)
+  end)
+
+  it("SpatialFullConvolutionMap equals SpatialFullConvolution on a full table", function()
+    local t = nn.tables.full(2, 3)
+    local a = nn.SpatialFullConvolutionMap(t, 3, 2, 2, 1):double()
+    local b = nn.SpatialFullConvolution(2, 3, 3, 2, 2, 1):double()
+    for k = 1, t:size(1) do a.weight[k]:copy(b.weight[t[k][1]][t[k][2]]) end
+    a.bias:copy(b.bias)
+    local x = rand(2, 4, 5)
+    assert.is_true(maxdiff(a:forward(x), b:forward(x)) <= 1e-12)
+    local go = rand(b.output:size())
+    a:zeroGradParameters()
+    b:zeroGradParameters()
+    assert.is_true(maxdiff(a:backward(x, go), b:backward(x, go)) <= 1e-12)
+    for k = 1, t:size(1) do
+      assert.is_true(maxdiff(a.gradWeight[k], b.gradWeight[t[k][1]][t[k][2]]) <= 1e-12)
+    end
+    assert.is_true(gradients(nn.SpatialFullConvolutionMap(nn.tables.random(3, 2, 2), 2, 3, 1, 2), rand(3, 3, 4))
+      <= 1e-6)
+  end)
+
+  it("refuse a malformed table, naming the module", function()
+    local ok, err = pcall(nn.SpatialConvolutionMap, tocha.DoubleTensor(3, 3), 2, 2)
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("nn.SpatialConvolutionMap", 1, true))
+    ok, err = pcall(nn.SpatialFullConvolutionMap, tocha.DoubleTensor({ { 0, 1 } }), 2, 2)
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("positive", 1, true))
+  end)
+end)
+
+-- ---- AddConstant and LookupTable details --------------------------------------------------
+
+describe("nn.AddConstant and nn.LookupTable (Torch7's details)", function()
+  it("AddConstant in place restores its input exactly and adds a vector to each row", function()
+    local m = nn.AddConstant(3.7, true)
+    local x = rand(4, 5)
+    local before = x:clone()
+    local y = m:forward(x)
+    assert.are.equal(x, y)
+    assert.is_true(maxdiff(y, before + 3.7) <= 1e-15)
+    m:backward(y, rand(4, 5))
+    assert.are.equal(0, maxdiff(x, before))
+    local v = nn.AddConstant(tocha.DoubleTensor({ 1, 2, 3 }))
+    assert.are.same({ { 2, 3, 4 }, { 1, 2, 3 } }, v:forward(tocha.DoubleTensor({ { 1, 1, 1 }, { 0, 0, 0 } })):totable())
+    assert.has_error(function() v:forward(tocha.DoubleTensor(2, 4)) end)
+  end)
+
+  it("Parallel runs as many modules as the input has slices (Torch7's rule)", function()
+    local p = nn.Parallel(2, 1):add(nn.MulConstant(2)):add(nn.MulConstant(3)):add(nn.Contiguous()):double()
+    local x = rand(4, 2)
+    local y = p:forward(x)
+    assert.are.same({ 8 }, y:size():totable())
+    assert.is_true(maxdiff(y:narrow(1, 1, 4), x:select(2, 1) * 2) == 0)
+    assert.is_true(maxdiff(y:narrow(1, 5, 4), x:select(2, 2) * 3) == 0)
+    assert.is_true(maxdiff(p:backward(x, y:clone():fill(1)), tocha.DoubleTensor({ { 2, 3 } }):expand(4, 2)) == 0)
+    assert.has_error(function() p:forward(rand(4, 5)) end)
+  end)
+
+  it("LookupTable's gradInput is zeros of the input's type and size", function()
+    local m = nn.LookupTable(6, 3)
+    local idx = tocha.LongTensor({ { 1, 4 }, { 6, 2 } })
+    local y = m:forward(idx)
+    local gi = m:backward(idx, y:clone():fill(1))
+    assert.are.equal(tocha.type(idx), tocha.type(gi))
+    assert.are.same({ 2, 2 }, gi:size():totable())
+    assert.are.equal(0, gi:abs():max())
+  end)
+end)
