@@ -426,4 +426,197 @@ describe("nn.AddConstant and nn.LookupTable (Torch7's details)", function()
     assert.are.same({ 2, 2 }, gi:size():totable())
     assert.are.equal(0, gi:abs():max())
   end)
+
+  it("LookupTable: paddingValue rows never change, scaleGradByFreq, maxNorm renormalises", function()
+    local m = nn.LookupTable(6, 3, 2):double()
+    local w2 = m.weight[2]:clone()
+    local idx = tocha.LongTensor({ 2, 3, 2, 5 })
+    m:backwardUpdate(idx, m:forward(idx):clone(), 0.1)
+    assert.are.equal(0, maxdiff(m.weight[2], w2))
+    m:zeroGradParameters()
+    m:backward(idx, tocha.DoubleTensor(4, 3):fill(1))
+    assert.are.same({ 0, 0, 0 }, m.gradWeight[2]:totable())
+    assert.are.same({ 1, 1, 1 }, m.gradWeight[3]:totable())
+    local f = nn.LookupTable(6, 3):scaleGradByFreq():double()
+    f:forward(idx)
+    f:zeroGradParameters()
+    f:backward(idx, tocha.DoubleTensor(4, 3):fill(1))
+    assert.are.same({ 1, 1, 1 }, f.gradWeight[2]:totable()) -- two occurrences, each counted 1/2
+    assert.are.same({ 0, 0, 0 }, f.gradWeight[1]:totable())
+    for _, p in ipairs({ 1, 2, 0.5 }) do
+      local r = nn.LookupTable(6, 3, 0, 0.25, p):double()
+      r.weight[4]:fill(0.01)
+      local w4 = r.weight[4]:clone()
+      local w1 = r.weight[1]:clone()
+      local y = r:forward(tocha.LongTensor({ 1, 4, 1 }))
+      for k = 1, 3 do assert.is_true(y[k]:norm(p) <= 0.25 + 1e-6) end
+      assert.is_true(math.abs(r.weight[1]:norm(p) - math.min(0.25, w1:norm(p))) <= 1e-6)
+      assert.are.equal(0, maxdiff(r.weight[4], w4))
+    end
+    local u = nn.LookupTable(4, 2):accUpdateOnly()
+    assert.is_nil(u.gradWeight)
+    u:float()
+    assert.are.equal("tocha.FloatTensor", tocha.type(u.weight))
+    u:backwardUpdate(tocha.LongTensor({ 1 }), u:forward(tocha.LongTensor({ 1 })):clone(), 0.5)
+    assert.has_error(function() nn.LookupTable(4, 2, 0, -1) end)
+  end)
+end)
+
+-- ---- local normalisations ------------------------------------------------------------------
+
+describe("nn.SpatialSubtractive/Divisive/ContrastiveNormalization", function()
+  -- Torch7's normalised 2-D kernel: K / (sum K * nIn), or k' k'^T for a 1-D k.
+  local function kernel2d(k, nIn)
+    if k:dim() == 2 then return k:clone():div(k:sum() * nIn) end
+    local n = k:size(1)
+    local kk = k:clone():div(k:sum() * nIn)
+    local K = tocha.DoubleTensor(n, n)
+    for a = 1, n do for b = 1, n do K[a][b] = kk[a] * kk[b] end end
+    return K
+  end
+  -- s[y][x] = sum over planes c and window (a, b) of K[a][b] x[c][y + a - ph][x + b - pw], zero outside
+  local function local_sums(x, K)
+    local C, H, W = x:size(1), x:size(2), x:size(3)
+    local kh, kw = K:size(1), K:size(2)
+    local s = tocha.DoubleTensor(H, W):zero()
+    for y = 1, H do for q = 1, W do
+      local v = 0
+      for c = 1, C do for a = 1, kh do for b = 1, kw do
+        local iy, ix = y + a - 1 - kh // 2, q + b - 1 - kw // 2
+        if iy >= 1 and iy <= H and ix >= 1 and ix <= W then v = v + K[a][b] * x[c][iy][ix] end
+      end end end
+      s[y][q] = v
+    end end
+    return s
+  end
+  local kernels = { tocha.DoubleTensor(3, 3):fill(1), tocha.DoubleTensor({ 1, 2, 1 }),
+    tocha.DoubleTensor({ { 1, 2, 1 }, { 0, 1, 0 }, { 2, 1, 1 } }), tocha.DoubleTensor(5):fill(1) }
+
+  it("match the local mean and standard deviation computed by loops", function()
+    for _, k in ipairs(kernels) do
+      local x = tocha.DoubleTensor(3, 6, 5):uniform(0, 1)
+      local sub = nn.SpatialSubtractiveNormalization(3, k):double()
+      -- the module's kernel (in the default type when built: rounded to float if that is float)
+      local K = sub.meanestimator.weight[1][1]:clone()
+      assert.is_true(maxdiff(K, kernel2d(k, 3)) <= 1e-7)
+      for c = 2, 3 do assert.are.equal(0, maxdiff(sub.meanestimator.weight[1][c], K)) end
+      local coef = local_sums(tocha.DoubleTensor(3, 6, 5):fill(1), K)
+      local mean = local_sums(x, K):cdiv(coef)
+      assert.is_true(maxdiff(sub:forward(x), x - mean:view(1, 6, 5):expand(3, 6, 5)) <= 1e-12)
+      local div = nn.SpatialDivisiveNormalization(3, k, 0.3, 0.5):double()
+      local std = local_sums(x:clone():cmul(x), K):sqrt():cdiv(coef)
+      std:apply(function(v) return v > 0.3 and v or 0.5 end)
+      assert.is_true(maxdiff(div:forward(x), x:clone():cdiv(std:view(1, 6, 5):expand(3, 6, 5))) <= 1e-12)
+      local con = nn.SpatialContrastiveNormalization(3, k):double()
+      local centred = x - mean:view(1, 6, 5):expand(3, 6, 5)
+      local cstd = local_sums(centred:clone():cmul(centred), K):sqrt():cdiv(coef)
+      cstd:apply(function(v) return v > 1e-4 and v or 1e-4 end)
+      assert.is_true(maxdiff(con:forward(x), centred:cdiv(cstd:view(1, 6, 5):expand(3, 6, 5))) <= 1e-12)
+    end
+  end)
+
+  it("have float64 gradients within 1e-6, one image and a batch alike", function()
+    for _, k in ipairs(kernels) do
+      for _, name in ipairs({ "SpatialSubtractiveNormalization", "SpatialDivisiveNormalization",
+        "SpatialContrastiveNormalization" }) do
+        local x = tocha.DoubleTensor(2, 5, 4):uniform(0.1, 1)
+        assert.is_true(gradients(nn[name](2, k), x) <= 1e-6)
+        local m = nn[name](2, k)
+        local b = tocha.DoubleTensor(3, 2, 5, 4):uniform(0.1, 1)
+        b[2]:copy(x)
+        assert.is_true(maxdiff(m:forward(b)[2], nn[name](2, k):forward(x)) <= 1e-12)
+      end
+    end
+  end)
+
+  it("convert to float and refuse even kernels and the wrong plane count", function()
+    local m = nn.SpatialContrastiveNormalization():float()
+    assert.are.equal("tocha.FloatTensor", tocha.type(m:forward(tocha.FloatTensor(1, 10, 10):uniform())))
+    assert.has_error(function() nn.SpatialSubtractiveNormalization(2, tocha.DoubleTensor(4, 3):fill(1)) end)
+    local ok, err = pcall(function() nn.SpatialDivisiveNormalization(2):forward(rand(3, 9, 9)) end)
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("nn.SpatialDivisiveNormalization", 1, true))
+  end)
+end)
+
+-- ---- unpooling, bilinear upsampling, volumetric replication padding, auto-crop MSE ---------
+
+describe("nn.SpatialMaxUnpooling", function()
+  it("puts each maximum back where SpatialMaxPooling found it, zeros elsewhere", function()
+    local pool = nn.SpatialMaxPooling(2, 3, 2, 3):double()
+    local unpool = nn.SpatialMaxUnpooling(pool)
+    local orig = rand(2, 3, 6, 4)
+    local y = unpool:forward(pool:forward(orig))
+    assert.are.same(orig:size():totable(), y:size():totable())
+    local want = tocha.DoubleTensor(2, 3, 6, 4):zero()
+    for n = 1, 2 do for c = 1, 3 do
+      for i = 0, 1 do for j = 0, 1 do
+        local bi, bj, best = 1, 1, -math.huge
+        for a = 1, 3 do for b = 1, 2 do
+          local v = orig[n][c][i * 3 + a][j * 2 + b]
+          if v > best then best, bi, bj = v, i * 3 + a, j * 2 + b end
+        end end
+        want[n][c][bi][bj] = best
+      end end
+    end end
+    assert.are.equal(0, maxdiff(y, want))
+    assert.is_true(gradients(unpool, pool.output:clone()) <= 1e-6)
+    assert.has_error(function() nn.SpatialMaxUnpooling(nn.SpatialMaxPooling(2, 2, 1, 1)) end)
+    assert.has_error(function() unpool:forward(rand(2, 3, 5, 5)) end)
+  end)
+end)
+
+describe("nn.SpatialUpSamplingBilinear", function()
+  it("interpolates with the corners aligned, (H - 1) scale + 1 rows", function()
+    local m = nn.SpatialUpSamplingBilinear(3):double()
+    local x = rand(2, 3, 4)
+    local y = m:forward(x)
+    assert.are.same({ 2, 7, 10 }, y:size():totable())
+    local function at(p, r, c) -- bilinear at fractional 0-based (r, c)
+      local r0, c0 = math.floor(r), math.floor(c)
+      local r1, c1 = math.min(r0 + 1, 2), math.min(c0 + 1, 3)
+      local fr, fc = r - r0, c - c0
+      return (1 - fr) * ((1 - fc) * x[p][r0 + 1][c0 + 1] + fc * x[p][r0 + 1][c1 + 1])
+        + fr * ((1 - fc) * x[p][r1 + 1][c0 + 1] + fc * x[p][r1 + 1][c1 + 1])
+    end
+    for p = 1, 2 do for i = 1, 7 do for j = 1, 10 do
+      assert.is_true(math.abs(y[p][i][j] - at(p, (i - 1) * 2 / 6, (j - 1) * 3 / 9)) <= 1e-12)
+    end end end
+    assert.is_true(gradients(m, rand(2, 2, 3, 2)) <= 1e-6)
+    local sized = nn.SpatialUpSamplingBilinear({ oheight = 5, owidth = 4 }):double()
+    assert.are.same({ 2, 5, 4 }, sized:forward(x):size():totable())
+    assert.has_error(function() m:forward(rand(4, 4)) end)
+  end)
+end)
+
+describe("nn.VolumetricReplicationPadding", function()
+  it("repeats the edge voxels (negative pads crop) and adds gradients back", function()
+    local m = nn.VolumetricReplicationPadding(-1, 2, 1, 0, 2, -1):double()
+    local x = rand(2, 3, 4, 5)
+    local y = m:forward(x)
+    assert.are.same({ 2, 4, 5, 6 }, y:size():totable())
+    local function clamp(v, n) return math.min(math.max(v, 1), n) end
+    for c = 1, 2 do for t = 1, 4 do for i = 1, 5 do for j = 1, 6 do
+      assert.are.equal(x[c][clamp(t - 2, 3)][clamp(i - 1, 4)][clamp(j + 1, 5)], y[c][t][i][j])
+    end end end end
+    assert.is_true(gradients(m, rand(2, 2, 3, 4, 5)) <= 1e-6)
+    assert.has_error(function() m:forward(rand(3, 4, 5)) end)
+  end)
+end)
+
+describe("nn.SpatialAutoCropMSECriterion", function()
+  it("is MSECriterion against the target's centre", function()
+    for _, avg in ipairs({ true, false }) do
+      local c = nn.SpatialAutoCropMSECriterion(avg):double()
+      local x, t = rand(2, 3, 4, 5), rand(2, 3, 7, 6)
+      local centre = t:narrow(3, 2, 4):narrow(4, 1, 5)
+      local mse = nn.MSECriterion(avg):double()
+      assert.are.equal(mse:forward(x, centre), c:forward(x, t))
+      assert.are.equal(0, maxdiff(c:backward(x, t), mse:backward(x, centre)))
+    end
+    local c = nn.SpatialAutoCropMSECriterion()
+    assert.has_error(function() c:forward(rand(3, 3, 3), rand(4, 3, 3)) end)
+    assert.has_error(function() c:forward(rand(2, 3, 3, 3), rand(1, 3, 3, 3)) end)
+    assert.has_error(function() c:forward(rand(2, 5, 5), rand(2, 5, 4)) end)
+  end)
 end)

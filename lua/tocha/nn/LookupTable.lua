@@ -1,25 +1,68 @@
--- nn.LookupTable(nIndex, nOutput): row i of a learnable nIndex x nOutput
--- weight for each index i (Torch7's nn.LookupTable).  Input: a 1-D tensor
--- of indices (output nIndices x nOutput) or a 2-D batch (output
--- batch x nIndices x nOutput); indices are integral values in 1..nIndex,
--- of any tensor type.  Weights start as N(0, 1).
+-- nn.LookupTable(nIndex, nOutput [, paddingValue, maxNorm, normType]): row i
+-- of a learnable nIndex x nOutput weight for each index i (Torch7's
+-- nn.LookupTable).  Input: a 1-D tensor of indices (output nIndices x
+-- nOutput) or a 2-D batch (output batch x nIndices x nOutput); indices are
+-- integral values in 1..nIndex, of any tensor type.  Weights start as
+-- N(0, 1).  As Torch7:
+--   paddingValue (default 0: none): an index whose row gets no gradient;
+--   maxNorm: before each lookup, the rows looked up whose normType-norm
+--     (default 2) exceeds maxNorm are scaled to maxNorm (the weight changes);
+--   scaleGradByFreq(): each row's gradient divided by how often its index
+--     occurs in the input;
+--   accUpdateOnly(): drops gradWeight (accUpdateGradParameters only).
 local tocha = require "tocha"
 local utils = require "tocha.utils"
 
 local LookupTable, parent = tocha.class("nn.LookupTable", "nn.Module")
 
-function LookupTable:__init(nIndex, nOutput)
+function LookupTable:__init(nIndex, nOutput, paddingValue, maxNorm, normType)
   parent.__init(self)
-  nIndex = utils.checkinteger(nIndex, "nn.LookupTable", "nIndex", 1)
-  nOutput = utils.checkinteger(nOutput, "nn.LookupTable", "nOutput", 1)
+  local name = "nn.LookupTable"
+  nIndex = utils.checkinteger(nIndex, name, "nIndex", 1)
+  nOutput = utils.checkinteger(nOutput, name, "nOutput", 1)
+  self.paddingValue = paddingValue == nil and 0 or utils.checkinteger(paddingValue, name, "paddingValue", 0)
+  if maxNorm ~= nil and (type(maxNorm) ~= "number" or maxNorm ~= maxNorm or maxNorm <= 0) then
+    error(string.format("%s: maxNorm must be a positive number, got %s", name, tostring(maxNorm)), 3)
+  end
+  if normType ~= nil and (type(normType) ~= "number" or normType ~= normType or normType <= 0) then
+    error(string.format("%s: normType must be a positive number, got %s", name, tostring(normType)), 3)
+  end
+  self.maxNorm = maxNorm
+  self.normType = normType
   self.weight = tocha.Tensor(nIndex, nOutput)
   self.gradWeight = tocha.Tensor(nIndex, nOutput):zero()
+  self.shouldScaleGradByFreq = false
   self._indices = tocha.LongTensor()
   self:reset()
 end
 
 function LookupTable:reset(stdv)
   self.weight:normal(0, stdv or 1)
+  return self
+end
+
+function LookupTable:accUpdateOnly()
+  self.gradWeight = nil
+  return self
+end
+
+function LookupTable:setPadding(paddingValue)
+  self.paddingValue = paddingValue
+  return self
+end
+
+function LookupTable:setMaxNorm(maxNorm)
+  self.maxNorm = maxNorm
+  return self
+end
+
+function LookupTable:setNormType(normType)
+  self.normType = normType
+  return self
+end
+
+function LookupTable:scaleGradByFreq()
+  self.shouldScaleGradByFreq = true
   return self
 end
 
@@ -39,8 +82,24 @@ local function indices(self, input)
   return idx
 end
 
+-- Scales the rows of the indices idx whose norm exceeds maxNorm down to it.
+local function renorm(self, idx)
+  if not self.maxNorm or idx:nElement() == 0 then return end
+  local p, seen = self.normType or 2, {}
+  for k = 1, idx:nElement() do
+    local i = idx[k]
+    if not seen[i] then
+      seen[i] = true
+      local row = self.weight[i]
+      local norm = row:norm(p)
+      if norm > self.maxNorm then row:mul(self.maxNorm / (norm + 1e-7)) end
+    end
+  end
+end
+
 function LookupTable:updateOutput(input)
   local idx = indices(self, input)
+  renorm(self, idx)
   local rows = self.weight:index(1, idx)
   if input:dim() == 2 then rows = rows:view(input:size(1), input:size(2), self.weight:size(2)) end
   utils.like(self, "output", rows):copy(rows)
@@ -58,10 +117,44 @@ function LookupTable:updateGradInput(input, gradOutput) -- luacheck: no unused a
 end
 
 function LookupTable:accGradParameters(input, gradOutput, scale)
+  if not self.gradWeight then
+    error("nn.LookupTable: no gradWeight (accUpdateOnly() was called): use accUpdateGradParameters", 2)
+  end
   local idx = indices(self, input)
-  local g = gradOutput:contiguous():view(idx:nElement(), self.weight:size(2))
-  if (scale or 1) ~= 1 then g = g:clone():mul(scale) end
-  self.gradWeight:indexAdd(1, idx, g)
+  scale = scale or 1
+  local n = idx:nElement()
+  if not tocha.isTensor(gradOutput) or gradOutput:nElement() ~= n * self.weight:size(2) then
+    error(string.format("nn.LookupTable: gradOutput must have %d x %d elements, got %s", n, self.weight:size(2),
+      tocha.isTensor(gradOutput) and utils.shape(gradOutput) or tocha.type(gradOutput)), 2)
+  end
+  local g = gradOutput:contiguous():view(n, self.weight:size(2))
+  local pad = self.paddingValue or 0
+  local counts
+  if self.shouldScaleGradByFreq then
+    counts = {}
+    for k = 1, n do counts[idx[k]] = (counts[idx[k]] or 0) + 1 end
+  end
+  if pad == 0 and not counts then
+    if scale ~= 1 then g = g:clone():mul(scale) end
+    self.gradWeight:indexAdd(1, idx, g)
+    return
+  end
+  for k = 1, n do
+    local i = idx[k]
+    if i ~= pad then self.gradWeight[i]:add(counts and scale / counts[i] or scale, g[k]) end
+  end
+end
+
+function LookupTable:type(typename, cache)
+  if typename == nil then return parent.type(self) end
+  parent.type(self, typename, cache)
+  self._indices = tocha.LongTensor() -- indices stay Long
+  return self
+end
+
+function LookupTable:clearState()
+  utils.clear(self, "_indices")
+  return parent.clearState(self)
 end
 
 return LookupTable

@@ -46,7 +46,9 @@ function SpatialMaxPooling:updateOutput(input)
   input = utils.contiguous(self, "_input", utils.check_tensor(self, input, "input"))
   if tocha.type(self.output) ~= tocha.type(input) then self.output = input.new() end
   if tocha.type(self.indices) ~= "tocha.LongTensor" then self.indices = tocha.LongTensor() end
-  return C.maxpool_forward(self, self.output, self.indices, input)
+  C.maxpool_forward(self, self.output, self.indices, input)
+  self.iheight, self.iwidth = input:size(input:dim() - 1), input:size(input:dim()) -- for SpatialMaxUnpooling
+  return self.output
 end
 
 function SpatialMaxPooling:updateGradInput(input, gradOutput)

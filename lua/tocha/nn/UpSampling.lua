@@ -25,31 +25,41 @@ end
 -- mode, scale, size and type; kept out of the module so saves stay small).
 local matrices = setmetatable({}, { __mode = "v" })
 
--- The (n * scale) x n resampling matrix of one dimension.
-function UpSampling:_matrix(n, template)
-  local key = string.format("%s:%d:%d:%s", self.mode, self.scale, n, template:type())
+--- The m x n matrix that resamples n values to m linearly with the corners
+-- aligned: output i takes input position (i - 1) (n - 1) / (m - 1)
+-- (shared with SpatialUpSamplingBilinear).
+function UpSampling.linearMatrix(n, m, template)
+  local key = string.format("linear:%d:%d:%s", n, m, template:type())
   local cached = matrices[key]
   if cached then return cached end
-  local m = n * self.scale
   local M = template.new(m, n):zero()
   for i = 1, m do
-    if self.mode == "nearest" then
-      M[i][(i - 1) // self.scale + 1] = 1
-    else
-      local src = m > 1 and (i - 1) * (n - 1) / (m - 1) or 0
-      local i0 = math.floor(src)
-      local lambda = src - i0
-      local i1 = math.min(i0 + 1, n - 1)
-      M[i][i0 + 1] = M[i][i0 + 1] + (1 - lambda)
-      M[i][i1 + 1] = M[i][i1 + 1] + lambda
-    end
+    local src = m > 1 and (i - 1) * (n - 1) / (m - 1) or 0
+    local i0 = math.floor(src)
+    local lambda = src - i0
+    local i1 = math.min(i0 + 1, n - 1)
+    M[i][i0 + 1] = M[i][i0 + 1] + (1 - lambda)
+    M[i][i1 + 1] = M[i][i1 + 1] + lambda
   end
   matrices[key] = M
   return M
 end
 
--- t with matrix A (rows x t:size(d)) applied along dimension d.
-local function apply(t, d, A)
+-- The (n * scale) x n resampling matrix of one dimension.
+function UpSampling:_matrix(n, template)
+  if self.mode == "linear" then return UpSampling.linearMatrix(n, n * self.scale, template) end
+  local key = string.format("%s:%d:%d:%s", self.mode, self.scale, n, template:type())
+  local cached = matrices[key]
+  if cached then return cached end
+  local m = n * self.scale
+  local M = template.new(m, n):zero()
+  for i = 1, m do M[i][(i - 1) // self.scale + 1] = 1 end
+  matrices[key] = M
+  return M
+end
+
+--- t with matrix A (rows x t:size(d)) applied along dimension d.
+function UpSampling.apply(t, d, A)
   local moved = t:transpose(d, t:dim()):contiguous()
   local size = moved:size():totable()
   local flat = moved:view(moved:nElement() // size[#size], size[#size])
@@ -69,7 +79,7 @@ end
 function UpSampling:updateOutput(input)
   local first, last = spatial_dims(input)
   local y = input
-  for d = first, last do y = apply(y, d, self:_matrix(input:size(d), input)) end
+  for d = first, last do y = UpSampling.apply(y, d, self:_matrix(input:size(d), input)) end
   utils.like(self, "output", y):copy(y)
   return self.output
 end
@@ -78,7 +88,7 @@ function UpSampling:updateGradInput(input, gradOutput)
   Loss.gradOutput(self, gradOutput)
   local first, last = spatial_dims(input)
   local g = gradOutput
-  for d = first, last do g = apply(g, d, self:_matrix(input:size(d), input):t()) end
+  for d = first, last do g = UpSampling.apply(g, d, self:_matrix(input:size(d), input):t()) end
   utils.like(self, "gradInput", input):copy(g)
   return self.gradInput
 end

@@ -178,5 +178,12 @@ require "tocha.nn.SpatialDepthWiseConvolution"
 require "tocha.nn.SpatialConvolutionMap"
 require "tocha.nn.SpatialFullConvolutionMap"
 nn.tables = require "tocha.nn.tables"
+require "tocha.nn.SpatialSubtractiveNormalization"
+require "tocha.nn.SpatialDivisiveNormalization"
+require "tocha.nn.SpatialContrastiveNormalization"
+require "tocha.nn.SpatialMaxUnpooling"
+require "tocha.nn.SpatialUpSamplingBilinear"
+require "tocha.nn.VolumetricReplicationPadding"
+require "tocha.nn.SpatialAutoCropMSECriterion"
 
 return nn
