@@ -48,6 +48,10 @@ build = {
     LUADIR = "$(LUADIR)",
     CMAKE_INSTALL_PREFIX = "$(PREFIX)",
   },
+  -- the `tocha` command (REPL and script runner, lua/tocha/repl.lua)
+  install = {
+    bin = { tocha = "bin/tocha" },
+  },
 }
 -- `luarocks test` (from the checkout, after `luarocks make`): the busted
 -- specs under lua5.4 against build.luarocks/ (see .busted). A "command" test

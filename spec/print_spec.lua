@@ -379,7 +379,8 @@ describe("tocha.print", function()
          local count = { 0 }
          local t = make("tocha.DoubleTensor", data, count)
          -- (speed is measured in bench/, not asserted here)
-         local previous = P.setprintoptions{ threshold = math.huge }
+         local previous = P.getprintoptions()
+         P.setprintoptions{ threshold = math.huge }
          local s = P.tensor_tostring(t)
          P.setprintoptions(previous)
          assert.are.equal(400, count[1]) -- one select per row, no more
@@ -463,11 +464,14 @@ describe("tocha.print", function()
                           "[tocha.LongTensor of size 1x5]\n", s)
       end)
 
-      it("returns the previous options and restores them", function()
-         local before = P.setprintoptions{ edgeitems = 2 }
+      it("gives the current options, to restore them later", function()
+         local before = P.getprintoptions()
+         assert.is_nil(P.setprintoptions{ edgeitems = 2 })
          assert.are.equal(3, before.edgeitems)
-         local mid = P.setprintoptions(before)
-         assert.are.equal(2, mid.edgeitems)
+         local mid = P.getprintoptions()
+         mid.edgeitems = 5 -- a copy: changing it changes nothing
+         assert.are.equal(2, P.getprintoptions().edgeitems)
+         P.setprintoptions(before)
          assert.are.equal(3, P.getprintoptions().edgeitems)
       end)
 

@@ -46,7 +46,7 @@ local function copy_options()
    return c
 end
 
---- Sets how tensors print; returns the previous options (a table).
+--- Sets how tensors print (tocha.getprintoptions() gives the current ones, to restore later).
 -- @tparam[opt] table opts any of `threshold` (elements above which a tensor
 -- is summarised with "...", default 1000; `math.huge` prints everything),
 -- `edgeitems` (indices shown at each end of a summarised dimension, default 3),
@@ -55,10 +55,9 @@ end
 -- not positive integers are errors.
 -- @usage tocha.setprintoptions{threshold = math.huge} -- print every element
 function M.setprintoptions(opts)
-   local previous = copy_options()
    if opts == nil or opts == "default" then
       for k, v in pairs(DEFAULTS) do options[k] = v end
-      return previous
+      return
    end
    if type(opts) ~= "table" then
       error("setprintoptions: argument #1 must be a table of options (got " .. type(opts) .. ")", 2)
@@ -76,7 +75,6 @@ function M.setprintoptions(opts)
       end
    end
    for k, v in pairs(opts) do options[k] = math.tointeger(v) or v end
-   return previous
 end
 
 --- The current print options (a copy): threshold, edgeitems, precision, linewidth.
@@ -88,7 +86,7 @@ local INTEGER_TYPES = {
    Byte = true, Char = true, Short = true, Int = true, Long = true,
 }
 
--- true when the tensor type name denotes an integer element type
+--- true when the tensor type name denotes an integer element type
 function M.is_integer_type(typename)
    local kind = typename and typename:match("(%a+)Tensor$")
    return kind ~= nil and INTEGER_TYPES[kind] == true
@@ -173,7 +171,7 @@ local function shown_indices(t, ndim)
    return shown
 end
 
--- Chooses the common print format for all values in `rows`.
+--- Chooses the common print format for all values in `rows`.
 -- Returns a table {fmt = string.format pattern, sz = column width,
 -- scale = divisor or nil, integer = boolean}.
 function M.print_format(rows, integer_type)
@@ -350,7 +348,7 @@ local function size_string(t, ndim)
    return concat(parts, "x")
 end
 
--- Torch7-style string for tensor t (used as __tostring).
+--- Torch7-style string for tensor t (used as __tostring).
 function M.tensor_tostring(t)
    local typename = t:type()
    local ndim = t:dim()
