@@ -367,7 +367,7 @@ describe("tocha.print", function()
    end)
 
    describe("large tensors", function()
-      it("prints every element of a 400x400 matrix with one select per row", function()
+      it("prints every element of a 400x400 matrix with one select per row when the threshold allows", function()
          local data = {}
          for i = 1, 400 do
             local row = {}
@@ -379,11 +379,129 @@ describe("tocha.print", function()
          local count = { 0 }
          local t = make("tocha.DoubleTensor", data, count)
          -- (speed is measured in bench/, not asserted here)
+         local previous = P.getprintoptions()
+         P.setprintoptions{ threshold = math.huge }
          local s = P.tensor_tostring(t)
+         P.setprintoptions(previous)
          assert.are.equal(400, count[1]) -- one select per row, no more
          local _, nvalues = s:gsub("%d%.%d%d%d%d", "")
          assert.are.equal(400 * 400, nvalues)
          assert.is_truthy(s:find("[tocha.DoubleTensor of size 400x400]\n", 1, true))
+      end)
+   end)
+
+   describe("print options", function()
+      local function matrix(n, m, f)
+         local data = {}
+         for i = 1, n do
+            local row = {}
+            for j = 1, m do row[j] = f(i, j) end
+            data[i] = row
+         end
+         return data
+      end
+      after_each(function() P.setprintoptions("default") end)
+
+      it("has Torch/numpy-like defaults", function()
+         assert.are.same({ threshold = 1000, edgeitems = 3, precision = 4, linewidth = 80 },
+                         P.getprintoptions())
+      end)
+
+      it("summarises a 200x200 matrix by default, selecting only the rows it shows", function()
+         local count = { 0 }
+         local t = make("tocha.FloatTensor", matrix(200, 200, function(i, j) return (i - 1) * 200 + j end), count)
+         local s = P.tensor_tostring(t)
+         local got = {}
+         for line in s:gmatch("[^\n]*\n") do got[#got + 1] = line end
+         assert.are.equal(6, count[1])
+         -- 3 rows, "...", 3 rows, footer
+         assert.are.equal(8, #got)
+         assert.are.equal("...\n", got[4])
+         local cells = {}
+         for c in got[1]:gmatch("%S+") do cells[#cells + 1] = c end
+         assert.are.same({ "1", "2", "3", "...", "198", "199", "200" }, cells)
+         local last = {}
+         for c in got[7]:gmatch("%S+") do last[#last + 1] = c end
+         assert.are.same({ "39801", "39802", "39803", "...", "39998", "39999", "40000" }, last)
+         assert.are.equal("[tocha.FloatTensor of size 200x200]\n", got[8])
+         -- every line of values has the same width (the "..." cell is a column)
+         assert.are.equal(#got[1], #got[7])
+      end)
+
+      it("prints a tensor at the threshold in full and one above it summarised", function()
+         P.setprintoptions{ threshold = 6, edgeitems = 1 }
+         local full = P.tensor_tostring(make("tocha.LongTensor", { 1, 2, 3, 4, 5, 6 }))
+         assert.are.equal(" 1\n 2\n 3\n 4\n 5\n 6\n[tocha.LongTensor of size 6]\n", full)
+         local short = P.tensor_tostring(make("tocha.LongTensor", { 1, 2, 3, 4, 5, 6, 7 }))
+         assert.are.equal("  1\n...\n  7\n[tocha.LongTensor of size 7]\n", short)
+      end)
+
+      it("keeps short dimensions whole and marks skipped slices of a 3-D tensor", function()
+         P.setprintoptions{ threshold = 10, edgeitems = 1 }
+         local data = {}
+         for k = 1, 3 do data[k] = matrix(2, 2, function(i, j) return k * 100 + i * 10 + j end) end
+         local s = P.tensor_tostring(make("tocha.DoubleTensor", data))
+         assert.are.equal(table.concat({
+            "(1,.,.) = ", "  111  112", "  121  122", "",
+            "...", "",
+            "(3,.,.) = ", "  311  312", "  321  322",
+            "[tocha.DoubleTensor of size 3x2x2]", "" }, "\n"), s)
+      end)
+
+      it("formats with the chosen precision", function()
+         P.setprintoptions{ precision = 2 }
+         assert.are.equal(" 0.50\n 1.25\n[tocha.DoubleTensor of size 2]\n",
+                          P.tensor_tostring(make("tocha.DoubleTensor", { 0.5, 1.25 })))
+         P.setprintoptions{ precision = 6 }
+         assert.are.equal(" 0.500000\n 1.250000\n[tocha.DoubleTensor of size 2]\n",
+                          P.tensor_tostring(make("tocha.DoubleTensor", { 0.5, 1.25 })))
+      end)
+
+      it("wraps at the chosen line width", function()
+         P.setprintoptions{ linewidth = 12 }
+         local s = P.tensor_tostring(make("tocha.LongTensor", { { 1, 2, 3, 4, 5 } }))
+         assert.are.equal("Columns 1 to 4\n 1  2  3  4\n\nColumns 5 to 5\n 5\n" ..
+                          "[tocha.LongTensor of size 1x5]\n", s)
+      end)
+
+      it("gives the current options, to restore them later", function()
+         local before = P.getprintoptions()
+         assert.is_nil(P.setprintoptions{ edgeitems = 2 })
+         assert.are.equal(3, before.edgeitems)
+         local mid = P.getprintoptions()
+         mid.edgeitems = 5 -- a copy: changing it changes nothing
+         assert.are.equal(2, P.getprintoptions().edgeitems)
+         P.setprintoptions(before)
+         assert.are.equal(3, P.getprintoptions().edgeitems)
+      end)
+
+      it("refuses unknown options and bad values, naming them", function()
+         assert.has_error(function() P.setprintoptions{ edgeitem = 2 } end,
+            "setprintoptions: unknown option 'edgeitem' (expected threshold, edgeitems, precision or linewidth)")
+         assert.has_error(function() P.setprintoptions{ edgeitems = 0 } end,
+            "setprintoptions: option 'edgeitems' must be an integer >= 1 (got 0)")
+         assert.has_error(function() P.setprintoptions{ precision = 1.5 } end,
+            "setprintoptions: option 'precision' must be an integer in 0..16 (got 1.5)")
+         assert.has_error(function() P.setprintoptions(5) end,
+            "setprintoptions: argument #1 must be a table of options (got number)")
+         assert.are.same({ threshold = 1000, edgeitems = 3, precision = 4, linewidth = 80 },
+                         P.getprintoptions())
+      end)
+
+      it("is tocha.setprintoptions and torch.setprintoptions on real tensors", function()
+         local ok, tocha = pcall(require, "tocha")
+         if not ok then pending("tocha.core is not built") return end
+         assert.are.equal(P.setprintoptions, tocha.setprintoptions)
+         local default_type = tocha.getdefaulttensortype()
+         finally(function() tocha.setdefaulttensortype(default_type) end)
+         require "tocha.compat"
+         assert.are.equal(P.setprintoptions, _G.torch.setprintoptions)
+         local s = tostring(tocha.range(1, 200 * 200):view(200, 200))
+         assert.is_truthy(s:find("...", 1, true))
+         assert.is_truthy(s:find("%[torch%.%a+Tensor of size 200x200%]\n$")) -- compat: Torch7's names
+         tocha.setprintoptions{ threshold = math.huge }
+         local _, n = tostring(tocha.range(1, 1200)):gsub("\n", "")
+         assert.are.equal(1201, n)
       end)
    end)
 end)

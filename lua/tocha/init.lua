@@ -22,6 +22,8 @@ for _, name in ipairs(utils.TENSOR_TYPES) do
   local metatable = getmetatable(tocha[name]())
   metatable.__tostring = printing.tensor_tostring
 end
+-- tocha.setprintoptions{threshold=, edgeitems=, precision=, linewidth=} (torch.setprintoptions under compat)
+tocha.setprintoptions, tocha.getprintoptions = printing.setprintoptions, printing.getprintoptions
 
 -- ---- sizes: t:size() returns a tocha.LongStorage (a list of integers) -------
 local size_metatable = getmetatable(tocha.FloatTensor(1):size())

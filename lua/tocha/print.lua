@@ -10,6 +10,12 @@
 --   * tensors of more than 2 dimensions print each 2-D slice under a
 --     "(i,j,.,.) = " header, the first index varying fastest (as in Torch7);
 --   * a footer "[<type> of size AxBxC]" ends the text, followed by a newline.
+-- Print options (M.setprintoptions, exported as tocha.setprintoptions):
+--   * threshold (1000): a tensor of more elements is summarised: along each
+--     dimension longer than 2*edgeitems only the first and last edgeitems
+--     indices are shown, the rest replaced by "..." (a cell, a line, or a
+--     line between slices); the footer always gives the full shape and type;
+--   * edgeitems (3), precision (4 decimals), linewidth (80 characters).
 -- Deliberate differences from Torch7:
 --   * nan / inf / -inf are left out of the format choice and print as
 --     "nan", "inf", "-inf" right-aligned in the column width;
@@ -27,13 +33,60 @@ local M = {}
 local floor, abs, log, huge = math.floor, math.abs, math.log, math.huge
 local sformat, srep, concat = string.format, string.rep, table.concat
 
-M.LINE_WIDTH = 80
+local DEFAULTS = { threshold = 1000, edgeitems = 3, precision = 4, linewidth = 80 }
+local options = {}
+for k, v in pairs(DEFAULTS) do options[k] = v end
+
+-- ellipsis marker, in a row (a "..." cell) or in a list of rows (a "..." line)
+local ELL = setmetatable({}, { __name = "tocha.print.ellipsis" })
+
+local function copy_options()
+   local c = {}
+   for k, v in pairs(options) do c[k] = v end
+   return c
+end
+
+--- Sets how tensors print (tocha.getprintoptions() gives the current ones, to restore later).
+-- @tparam[opt] table opts any of `threshold` (elements above which a tensor
+-- is summarised with "...", default 1000; `math.huge` prints everything),
+-- `edgeitems` (indices shown at each end of a summarised dimension, default 3),
+-- `precision` (decimals, default 4), `linewidth` (characters, default 80);
+-- nil or `"default"` restores the defaults. Unknown keys or values that are
+-- not positive integers are errors.
+-- @usage tocha.setprintoptions{threshold = math.huge} -- print every element
+function M.setprintoptions(opts)
+   if opts == nil or opts == "default" then
+      for k, v in pairs(DEFAULTS) do options[k] = v end
+      return
+   end
+   if type(opts) ~= "table" then
+      error("setprintoptions: argument #1 must be a table of options (got " .. type(opts) .. ")", 2)
+   end
+   for k, v in pairs(opts) do
+      if DEFAULTS[k] == nil then
+         error("setprintoptions: unknown option '" .. tostring(k) ..
+               "' (expected threshold, edgeitems, precision or linewidth)", 2)
+      end
+      local ok = type(v) == "number" and (math.tointeger(v) or (k == "threshold" and v == huge))
+      local min = (k == "precision" or k == "threshold") and 0 or 1
+      if not ok or v < min or (k == "precision" and v > 16) then
+         error(sformat("setprintoptions: option '%s' must be an integer %s (got %s)", k,
+            k == "precision" and "in 0..16" or (min == 0 and ">= 0" or ">= 1"), tostring(v)), 2)
+      end
+   end
+   for k, v in pairs(opts) do options[k] = math.tointeger(v) or v end
+end
+
+--- The current print options (a copy): threshold, edgeitems, precision, linewidth.
+function M.getprintoptions()
+   return copy_options()
+end
 
 local INTEGER_TYPES = {
    Byte = true, Char = true, Short = true, Int = true, Long = true,
 }
 
--- true when the tensor type name denotes an integer element type
+--- true when the tensor type name denotes an integer element type
 function M.is_integer_type(typename)
    local kind = typename and typename:match("(%a+)Tensor$")
    return kind ~= nil and INTEGER_TYPES[kind] == true
@@ -69,31 +122,75 @@ local function digits_of(i)
 end
 
 -- Appends to `rows` the 1-D rows of t (row-major order) as plain lists.
-local function collect_rows(t, rows)
+-- shown[d] (summarised printing) lists the indices shown along dimension d
+-- (ELL where "..." stands for the others); without it every index is shown.
+-- Summarised, a row holds ELL for its "..." cell and the rows of a matrix
+-- hold ELL for the "..." line; the dimensions before those two only skip.
+local function collect_rows(t, rows, shown, d)
+   d = d or 1
    if t:dim() == 1 then
-      rows[#rows + 1] = t:totable()
-   else
+      local all = t:totable()
+      if not shown then
+         rows[#rows + 1] = all
+      else
+         local row = {}
+         for k, i in ipairs(shown[d]) do row[k] = (i == ELL) and ELL or all[i] end
+         rows[#rows + 1] = row
+      end
+   elseif not shown then
       for i = 1, t:size(1) do
          collect_rows(t:select(1, i), rows)
+      end
+   else
+      local matrix_rows = (t:dim() == 2)
+      for _, i in ipairs(shown[d]) do
+         if i ~= ELL then
+            collect_rows(t:select(1, i), rows, shown, d + 1)
+         elseif matrix_rows then
+            rows[#rows + 1] = ELL
+         end
       end
    end
 end
 
--- Chooses the common print format for all values in `rows`.
+-- the indices shown along each dimension of t when summarised
+local function shown_indices(t, ndim)
+   local e = options.edgeitems
+   local shown = {}
+   for d = 1, ndim do
+      local n, list = t:size(d), {}
+      if n > 2 * e then
+         for i = 1, e do list[#list + 1] = i end
+         list[#list + 1] = ELL
+         for i = n - e + 1, n do list[#list + 1] = i end
+      else
+         for i = 1, n do list[i] = i end
+      end
+      shown[d] = list
+   end
+   return shown
+end
+
+--- Chooses the common print format for all values in `rows`.
 -- Returns a table {fmt = string.format pattern, sz = column width,
 -- scale = divisor or nil, integer = boolean}.
 function M.print_format(rows, integer_type)
-   local has_nan, has_pinf, has_ninf = false, false, false
+   local has_nan, has_pinf, has_ninf, has_ell = false, false, false, false
    local int_mode = true
    local any_finite = false
    local amin, amax = huge, 0
    local imin, imax = 0, 0
 
+   local p = options.precision
    for r = 1, #rows do
       local row = rows[r]
+      if row == ELL then row = {} end
       for c = 1, #row do
          local v = row[c]
-         if v ~= v then
+         if v == ELL then
+            has_ell = true
+            goto next_value -- the "..." cell takes no part in the choice
+         elseif v ~= v then
             has_nan = true
          elseif v == huge then
             has_pinf = true
@@ -112,6 +209,7 @@ function M.print_format(rows, integer_type)
             if a < amin then amin = a end
             if a > amax then amax = a end
          end
+         ::next_value::
       end
    end
 
@@ -128,29 +226,29 @@ function M.print_format(rows, integer_type)
       end
       local exp_min, exp_max = exponent_of(amin), exponent_of(amax)
       local wide_exp = abs(exp_max) > 99 or abs(exp_min) > 99
+      local efmt_sz = (wide_exp and 8 or 7) + p
+      local efmt = "%" .. efmt_sz .. "." .. p .. "e"
       if int_mode then
          if exp_max > 9 then
-            sz = wide_exp and 12 or 11
-            fmt = "%" .. sz .. ".4e"
+            sz, fmt = efmt_sz, efmt
          else
             sz = exp_max + 1
             fmt = "%" .. sz .. "d"
          end
       elseif exp_max - exp_min > 4 then
-         sz = wide_exp and 12 or 11
-         fmt = "%" .. sz .. ".4e"
+         sz, fmt = efmt_sz, efmt
       elseif exp_max > 5 or exp_max < 0 then
-         sz = 7
-         fmt = "%7.4f"
+         sz = 3 + p
+         fmt = "%" .. sz .. "." .. p .. "f"
          scale = 10.0 ^ (exp_max - 1)
       else
-         sz = (exp_max == 0) and 7 or (exp_max + 6)
-         fmt = "%" .. sz .. ".4f"
+         sz = (exp_max == 0) and (3 + p) or (exp_max + 2 + p)
+         fmt = "%" .. sz .. "." .. p .. "f"
       end
    end
 
    -- make room for non-finite values
-   local need = has_ninf and 4 or ((has_nan or has_pinf) and 3 or 0)
+   local need = has_ninf and 4 or ((has_nan or has_pinf or has_ell) and 3 or 0)
    if need > sz then
       fmt = fmt:gsub("^%%%d+", "%%" .. need)
       sz = need
@@ -167,6 +265,7 @@ local function value_formatter(pf)
    local is_int = pf.integer
    local pad = {}
    local function special(text)
+      if text == ELL then text = "..." end
       local s = pad[text]
       if not s then
          s = srep(" ", sz - #text) .. text
@@ -176,29 +275,31 @@ local function value_formatter(pf)
    end
    if scale then
       return function(v)
-         local nf = nonfinite_text(v)
+         local nf = (v == ELL) and ELL or nonfinite_text(v)
          if nf then return special(nf) end
          return sformat(fmt, v / scale)
       end
    elseif is_int then
       return function(v)
-         local nf = nonfinite_text(v)
+         local nf = (v == ELL) and ELL or nonfinite_text(v)
          if nf then return special(nf) end
          if v ~= v // 1 then v = floor(v) end -- defensive: never error on %d
          return sformat(fmt, v)
       end
    else
       return function(v)
-         local nf = nonfinite_text(v)
+         local nf = (v == ELL) and ELL or nonfinite_text(v)
          if nf then return special(nf) end
          return sformat(fmt, v)
       end
    end
 end
 
--- Appends the lines of one matrix, made of rows[first_row .. first_row+nrows-1].
-local function render_matrix(out, rows, first_row, nrows, ncols, pf, fmtv, indent)
-   local per_line = (M.LINE_WIDTH - #indent) // (pf.sz + 1)
+-- Appends the lines of one matrix, made of rows[first_row .. first_row+nrows-1]
+-- (ELL rows print as "..."); cols lists the column indices shown (ELL for "...").
+local function render_matrix(out, rows, first_row, nrows, cols, pf, fmtv, indent)
+   local ncols = #cols
+   local per_line = (options.linewidth - #indent) // (pf.sz + 1)
    if per_line < 1 then per_line = 1 end
    local row_prefix = pf.scale and (indent .. " ") or indent
    local scale_line = pf.scale and (indent .. sformat("%g", pf.scale) .. " *\n")
@@ -211,22 +312,29 @@ local function render_matrix(out, rows, first_row, nrows, ncols, pf, fmtv, inden
          if first_col ~= 1 then
             out[#out + 1] = "\n"
          end
-         out[#out + 1] = indent .. "Columns " .. first_col .. " to " .. last_col .. "\n"
+         local a, b = cols[first_col], cols[last_col]
+         if a == ELL then a = cols[first_col + 1] or cols[first_col - 1] end
+         if b == ELL then b = cols[last_col - 1] or cols[last_col + 1] end
+         out[#out + 1] = indent .. "Columns " .. a .. " to " .. b .. "\n"
       end
       if scale_line then
          out[#out + 1] = scale_line
       end
       for r = first_row, first_row + nrows - 1 do
          local row = rows[r]
-         local n = 0
-         for c = first_col, last_col do
-            n = n + 1
-            cells[n] = fmtv(row[c])
+         if row == ELL then
+            out[#out + 1] = row_prefix .. "...\n"
+         else
+            local n = 0
+            for c = first_col, last_col do
+               n = n + 1
+               cells[n] = fmtv(row[c])
+            end
+            for k = #cells, n + 1, -1 do cells[k] = nil end
+            out[#out + 1] = row_prefix
+            out[#out + 1] = concat(cells, " ")
+            out[#out + 1] = "\n"
          end
-         for k = #cells, n + 1, -1 do cells[k] = nil end
-         out[#out + 1] = row_prefix
-         out[#out + 1] = concat(cells, " ")
-         out[#out + 1] = "\n"
       end
       first_col = last_col + 1
    end
@@ -240,7 +348,7 @@ local function size_string(t, ndim)
    return concat(parts, "x")
 end
 
--- Torch7-style string for tensor t (used as __tostring).
+--- Torch7-style string for tensor t (used as __tostring).
 function M.tensor_tostring(t)
    local typename = t:type()
    local ndim = t:dim()
@@ -252,11 +360,21 @@ function M.tensor_tostring(t)
       return footer
    end
 
+   local summarised = t:nElement() > options.threshold
+   local shown = summarised and shown_indices(t, ndim) or nil
    local rows = {}
-   collect_rows(t, rows)
+   collect_rows(t, rows, shown)
    local pf = M.print_format(rows, M.is_integer_type(typename))
    local fmtv = value_formatter(pf)
    local out = {}
+   if not shown then
+      shown = {}
+      for d = 1, ndim do
+         local list = {}
+         for i = 1, t:size(d) do list[i] = i end
+         shown[d] = list
+      end
+   end
 
    if ndim == 1 then
       local row = rows[1]
@@ -271,33 +389,51 @@ function M.tensor_tostring(t)
       out[#out + 1] = concat(lines, "\n")
       out[#out + 1] = "\n"
    elseif ndim == 2 then
-      render_matrix(out, rows, 1, t:size(1), t:size(2), pf, fmtv, "")
+      render_matrix(out, rows, 1, #shown[1], shown[2], pf, fmtv, "")
    else
-      -- slices are enumerated with the first index varying fastest (Torch7)
+      -- slices are enumerated with the first index varying fastest (Torch7);
+      -- lead[i] lists the indices shown along leading dimension i, and
+      -- gap[i] the position in it that follows a "..." (summarised printing)
       local nlead = ndim - 2
-      local sizes = {}
-      for d = 1, ndim do sizes[d] = t:size(d) end
-      local nrows, ncols = sizes[ndim - 1], sizes[ndim]
-      local counter = {}
+      local lead, gap = {}, {}
+      for i = 1, nlead do
+         local list = {}
+         for _, idx in ipairs(shown[i]) do
+            if idx == ELL then gap[i] = #list + 1 else list[#list + 1] = idx end
+         end
+         lead[i] = list
+      end
+      local nrows = #shown[ndim - 1]
+      local counter, header = {}, {}
       for i = 1, nlead do counter[i] = 1 end
       local first = true
       while true do
          -- linear (row-major) slice number from the counter
          local slice = 0
          for i = 1, nlead do
-            slice = slice * sizes[i] + (counter[i] - 1)
+            slice = slice * #lead[i] + (counter[i] - 1)
          end
          if not first then
             out[#out + 1] = "\n"
+            -- a "..." line where the counter has just jumped over hidden slices
+            for i = 1, nlead do
+               if counter[i] == gap[i] then
+                  out[#out + 1] = "...\n\n"
+                  break
+               elseif counter[i] ~= 1 then
+                  break
+               end
+            end
          end
          first = false
-         out[#out + 1] = "(" .. concat(counter, ",") .. ",.,.) = \n"
-         render_matrix(out, rows, slice * nrows + 1, nrows, ncols, pf, fmtv, " ")
+         for i = 1, nlead do header[i] = lead[i][counter[i]] end
+         out[#out + 1] = "(" .. concat(header, ",") .. ",.,.) = \n"
+         render_matrix(out, rows, slice * nrows + 1, nrows, shown[ndim], pf, fmtv, " ")
          -- advance the counter
          local i = 1
          while i <= nlead do
             counter[i] = counter[i] + 1
-            if counter[i] <= sizes[i] then break end
+            if counter[i] <= #lead[i] then break end
             counter[i] = 1
             i = i + 1
          end
