@@ -1,4 +1,4 @@
--- nn.AddConstant(c [, inplace]): y = x + c (Torch7's nn.AddConstant); c is
+--- nn.AddConstant(c [, inplace]): y = x + c (Torch7's nn.AddConstant); c is
 -- a number or a tensor of the input's size.  With inplace the input is
 -- changed in place and restored after backward, as Torch7 does.
 local tocha = require "tocha"
