@@ -1,4 +1,4 @@
--- tocha.repl: the `tocha` command (bin/tocha), like Torch7's `th`.
+--- tocha.repl: the `tocha` command (bin/tocha), like Torch7's `th`.
 --
 --   tocha                      a REPL with tocha, nn, optim and Torch7's globals
 --   tocha script.lua args...   runs a script with the same globals (arg as in lua)
@@ -305,6 +305,7 @@ local function handler(err)
 end
 
 local function report(err)
+  io.stdout:flush() -- what was printed before the error comes first, through a pipe too
   if M.show_traceback then
     io.stderr:write(M.last_traceback or tostring(err), "\n")
   else
