@@ -7,7 +7,7 @@
 -- Views (narrow, select, sub, t, transpose, view, expand, unfold, ...) share
 -- x's storage: writing through them changes x.
 -- This file holds LDoc stubs for the functions written in C; it is not code to load.
--- @module tocha.tensor
+-- @module Tensor
 -- @usage x = tocha.FloatTensor(2, 3):fill(1); x:narrow(2, 2, 2):zero()
 local Tensor = {}
 local tocha = {}
