@@ -61,13 +61,20 @@ describe("the tocha command", function()
   end)
 
   it("shows reference entries with help(x) and ?x", function()
-    local out, err, rc = run("", "?tocha.setprintoptions\nhelp(nn.Linear)\n?nosuch\n")
+    local out, err, rc = run("", table.concat({ "?tocha.setprintoptions", "help(nn.Linear)", "?nosuch",
+                                                "?optim.adam", "x = tocha.ones(2)", "?x.narrow" }, "\n") .. "\n")
     assert.are.equal(0, rc, err)
-    assert.is_truthy(out:find("M.setprintoptions(opts)", 1, true), out)
+    assert.is_truthy(out:find("tocha.setprintoptions(opts)\n", 1, true), out)
     assert.is_truthy(out:find("Sets how tensors print", 1, true), out)
     assert.is_truthy(out:find("nn.Linear(inputSize, outputSize [, bias])", 1, true), out)
     assert.is_truthy(out:find("forward", 1, true), out) -- inherited methods listed
     assert.is_truthy(out:find("help: no value named nosuch", 1, true), out)
+    -- a function described in its file's header (the config keys), and a C function from its stub
+    assert.is_truthy(out:find("optim.adam(opfunc, x, config, state)\n", 1, true), out)
+    assert.is_truthy(out:find("config: learningRate (1e-3)", 1, true), out)
+    assert.is_truthy(out:find("Tensor:narrow(dim, index, size)", 1, true), out)
+    assert.is_truthy(out:find("The view of x narrowed to `size` indices from `index` along dim.", 1, true), out)
+    assert.is_truthy(out:find("  dim (int): the dimension", 1, true), out)
   end)
 
   it("runs a script with arguments and the same globals, exiting 1 on an error", function()

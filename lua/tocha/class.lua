@@ -1,4 +1,4 @@
--- Torch7-style classes: tocha.class("nn.Linear", "nn.Module") returns the
+--- Torch7-style classes: tocha.class("nn.Linear", "nn.Module") returns the
 -- new class and its parent.  A class is the metatable of its instances;
 -- calling the class makes an instance and runs its __init.
 local class = {}

@@ -1,4 +1,4 @@
--- tocha.compat: run a Torch7 script unchanged apart from one line,
+--- tocha.compat: run a Torch7 script unchanged apart from one line,
 --
 --   require "tocha.compat"
 --
@@ -98,10 +98,12 @@ function torch.isTypeOf(obj, spec)
   return false
 end
 
+--- true when x is a tensor of any type (Torch7's torch.isTensor).
 function torch.isTensor(x)
   return tocha.isTensor(x)
 end
 
+--- true when x is a storage of any type (Torch7's torch.isStorage).
 function torch.isStorage(x)
   return torch.type(x):match("^torch%.%a+Storage$") ~= nil
 end
@@ -117,6 +119,7 @@ function torch.setdefaulttensortype(name)
   tocha.setdefaulttensortype(mapped)
 end
 
+--- The default tensor type with Torch7's name, e.g. "torch.DoubleTensor".
 function torch.getdefaulttensortype()
   return torch_name(tocha.getdefaulttensortype())
 end
@@ -211,6 +214,7 @@ function torch.pointer(x)
   return math.tointeger(tonumber(string.format("%p", x))) or 0
 end
 
+--- x:totable() for a tensor or storage (nested Lua tables of numbers).
 function torch.totable(x)
   if type(x) ~= "table" and type(x) ~= "userdata" or not x.totable then
     error(string.format("bad argument #1 to 'totable' (tensor or storage expected, got %s)", torch.type(x)), 2)
@@ -241,11 +245,13 @@ local function state_tensor(s)
   return t
 end
 
+--- The state of the random generator `gen` (default: the global one), a tensor for setRNGState.
 function torch.getRNGState(gen)
   if gen ~= nil then return state_tensor(tocha.getRNGState(gen)) end
   return state_tensor(tocha.getRNGState())
 end
 
+--- Restores a state from getRNGState into `gen` (default: the global generator).
 function torch.setRNGState(gen, state)
   if state == nil then gen, state = nil, gen end
   if tocha.isTensor(state) then
@@ -314,6 +320,7 @@ function Timer:reset()
   return self
 end
 
+--- Stops the timer; time() stays where it is until resume().
 function Timer:stop()
   if self.running then
     local real, user, sys = now()
@@ -325,6 +332,7 @@ function Timer:stop()
   return self
 end
 
+--- Restarts a stopped timer, keeping the time counted so far.
 function Timer:resume()
   if not self.running then
     self.real_start, self.user_start, self.sys_start = now()
@@ -420,6 +428,7 @@ local sys = { clock = progress.clock }
 local tic = progress.clock()
 --- sys.tic() starts a stopwatch, sys.toc() reads it (seconds).
 function sys.tic() tic = progress.clock() end
+--- Seconds since the last sys.tic() (Torch7's sys.toc).
 function sys.toc() return progress.clock() - tic end
 
 local paths = require "tocha.compat.paths"

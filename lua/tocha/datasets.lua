@@ -1,4 +1,4 @@
--- tocha.datasets: MNIST-style image datasets and seeded minibatches.
+--- tocha.datasets: MNIST-style image datasets and seeded minibatches.
 --
 --   local ds = tocha.datasets.fashionmnist{validation = 10000, seed = 1}
 --   for epoch = 1, 10 do

@@ -1,4 +1,4 @@
--- tocha.distributed: data parallelism on MPI (Open MPI).  The collectives
+--- tocha.distributed: data parallelism on MPI (Open MPI).  The collectives
 -- (init, rank, size, barrier, allreduce, reduce, broadcast, allgather,
 -- iallreduce) are C (src/distributed/distributed.c, tocha.distributed_core);
 -- this file adds finalize-at-exit, main() (an error on one rank aborts the
@@ -16,6 +16,7 @@ for k, v in pairs(C) do M[k] = v end
 -- Finalized when the Lua state closes (the end of the script).
 local sentinel = setmetatable({}, { __gc = function() C.finalize() end })
 
+--- Starts MPI (once); returns the rank of this process and the number of processes.
 function M.init()
   local r, n = C.init()
   M._sentinel = sentinel
@@ -107,6 +108,7 @@ local function average(value, count)
   C.allreduce(t, "sum")
   return t[1] / t[2]
 end
+--- The average of a number or tensor over all processes (count: the weight of this process, default 1).
 function DataParallel:average(value, count) return average(value, count) end -- luacheck: no unused args
 M.average = average
 

@@ -1,4 +1,4 @@
--- tocha: Torch-style tensors for Lua 5.4.
+--- tocha: Torch-style tensors for Lua 5.4.
 -- The C module tocha.core provides the tensor type; this file adds the
 -- parts written in Lua and the class aliases a Torch7 user expects.
 -- Before OpenBLAS loads (with tocha.core): let it use this CPU's vector
@@ -56,10 +56,13 @@ size_metatable.__len = function(s)
   return view and view.n or rawlen(s)
 end
 
+--- The number of elements of a LongStorage (a size).
 function size_methods.size(s) return #s end
 
+--- The size in bytes of one element of a LongStorage: 8.
 function size_methods.elementSize() return 8 end
 
+--- The elements of a LongStorage as a plain Lua list.
 function size_methods.totable(s) return table.move(s, 1, #s, 1, {}) end
 
 size_metatable.__tostring = function(s)

@@ -1,4 +1,4 @@
--- tocha.print: Torch7-style textual rendering of tensors.
+--- tocha.print: Torch7-style textual rendering of tensors.
 --
 -- The layout follows Torch7's Tensor.__tostring__ rules:
 --   * one common number format is chosen for the whole tensor (all slices);

@@ -1,4 +1,4 @@
--- tocha.repl: the `tocha` command (bin/tocha), like Torch7's `th`.
+--- tocha.repl: the `tocha` command (bin/tocha), like Torch7's `th`.
 --
 --   tocha                      a REPL with tocha, nn, optim and Torch7's globals
 --   tocha script.lua args...   runs a script with the same globals (arg as in lua)
@@ -218,7 +218,20 @@ function M.doc(x, name)
       local lines = source_lines(info.source:sub(2))
       if lines then
         signature = lines[info.linedefined]:gsub("^%s*local%s+", ""):gsub("^%s*", "")
+        local params = signature:match("^function%s*[%w_%.:]*%s*(%b())")
+        if name and params then signature = name .. params end -- tocha.setprintoptions(opts), not M.
         block = comment_above(lines, info.linedefined)
+        -- a file about this one function (optim.adam, ...) describes it in its header
+        local header = {}
+        for _, line in ipairs(lines) do
+          if not line:match("^%-%-") then break end
+          header[#header + 1] = (line:gsub("^%-%-+ ?", ""))
+        end
+        local short_name = name and name:gsub("^torch%.", "")
+        if short_name and #header > 0 and header[1]:find(short_name .. "(", 1, true) and info.linedefined > #header then
+          block[#block + 1] = ""
+          table.move(header, 1, #header, #block + 1, block)
+        end
       end
     elseif name then
       signature, block = stub_entry(name)
@@ -227,7 +240,18 @@ function M.doc(x, name)
       return sformat("%s: a %s function with no reference entry\n", name or tostring(x), info.what)
     end
     local text = signature .. "\n"
-    if block and #block > 0 then text = text .. "\n" .. concat(block, "\n") .. "\n" end
+    if block and #block > 0 then
+      for k, line in ipairs(block) do -- LDoc tags, as a person reads them
+        line = line:gsub("^@tparam%[opt%]%s+(%S+)%s+(%S+)%s*", "  %2 (%1, optional): ")
+                   :gsub("^@tparam%s+(%S+)%s+(%S+)%s*", "  %2 (%1): ")
+                   :gsub("^@param%s+(%S+)%s*", "  %1: ")
+                   :gsub("^@treturn%s+(%S+)%s*", "  returns (%1): ")
+                   :gsub("^@return%s*", "  returns: ")
+                   :gsub("^@usage%s*", "Example: ")
+        block[k] = line
+      end
+      text = text .. "\n" .. concat(block, "\n") .. "\n"
+    end
     return text
   elseif type(x) == "table" then
     local fields, set = {}, {}
@@ -305,6 +329,7 @@ local function handler(err)
 end
 
 local function report(err)
+  io.stdout:flush() -- what was printed before the error comes first, through a pipe too
   if M.show_traceback then
     io.stderr:write(M.last_traceback or tostring(err), "\n")
   else

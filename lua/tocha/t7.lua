@@ -94,6 +94,7 @@ end
 local Stream = {}
 Stream.__index = Stream
 
+--- A byte stream over string s (reading) or a new one (writing), for Torch7's file format.
 function M.stream(s, opts)
   opts = opts or {}
   return setmetatable({
@@ -136,7 +137,7 @@ local function as_integer(v, what, lo, hi)
   return i
 end
 
--- Writes the numbers of list[1..n] as one write of the given kind:
+--- Writes the numbers of list[1..n] as one write of the given kind:
 -- "int", "long", "short", "double", "float".
 function Stream:write_numbers(kind, list, n)
   n = n or #list
@@ -232,7 +233,7 @@ end
 
 local BINARY = { int = { "=i4", 4 }, short = { "=i2", 2 }, double = { "=d", 8 }, float = { "=f", 4 } }
 
--- Reads n numbers of `kind` into a list.
+--- Reads n numbers of `kind` into a list.
 function Stream:read_numbers(kind, n, what)
   local list = {}
   if n == 0 then return list end
@@ -708,7 +709,7 @@ local function read_torch(ctx, index, depth)
   return obj
 end
 
--- Reads one object; want = "storage" lets a storage record through raw.
+--- Reads one object; want = "storage" lets a storage record through raw.
 function read_object(ctx, depth, want)
   local st = ctx.st
   if depth > MAX_DEPTH then
@@ -950,7 +951,7 @@ local function write_function(ctx, f, sobject)
   write_object(ctx, upvalues, UPVALUES)
 end
 
--- ctx: { st, written (identity -> index), count, force, hook, stack, anchors, trusted, upvalue_ids }
+--- ctx: { st, written (identity -> index), count, force, hook, stack, anchors, trusted, upvalue_ids }
 function write_object(ctx, object, debugname)
   local sobject = object
   if ctx.hook then object = ctx.hook(object) end

@@ -1,4 +1,4 @@
--- Tensor methods written in Lua on top of the C ones.
+--- Tensor methods written in Lua on top of the C ones.
 local tocha = require "tocha.core"
 local utils = require "tocha.utils"
 

@@ -1,4 +1,4 @@
--- Torch7's tensor functions that are views or small compositions of the C
+--- Torch7's tensor functions that are views or small compositions of the C
 -- ones: permute, reshape, split, chunk, typeAs, isSize, real, and range,
 -- linspace, logspace as methods (x:range(...) fills x).  The numeric ones
 -- (sort, topk, diag, histc, bit operations, map, ...) are C, in
@@ -74,6 +74,7 @@ local function reshape(res, x, ...)
   return res
 end
 
+--- x:reshape(sizes...) or tocha.reshape(x, sizes...): a contiguous copy of x with the given sizes.
 function methods.reshape(x, ...)
   check_tensor("reshape", 1, x)
   if tocha.isTensor((...)) then return reshape(x, ...) end
@@ -100,6 +101,7 @@ local function split(result, x, size, dim)
   return result
 end
 
+--- x:split(size [, dim]): a list of views of x of size `size` along dim (default 1; the last may be smaller).
 function methods.split(x, ...)
   if type(x) == "table" and not tocha.isTensor(x) then
     local t = ...
@@ -204,6 +206,7 @@ tocha.range, tocha.linspace, tocha.logspace = methods.range, methods.linspace, m
 -- ---- result form of repeatTensor (view, expand, viewAs, expandAs: in C) ----------------------
 -- Torch7's res:repeatTensor(x, ...) makes res the result and returns it.
 local repeat_plain = methods.repeatTensor
+--- res:repeatTensor(x, sizes...) or x:repeatTensor(sizes...): x tiled sizes[d] times along each dimension.
 function methods.repeatTensor(res, ...)
   if tocha.isTensor(res) and tocha.isTensor((...)) then
     local x = ...

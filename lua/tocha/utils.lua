@@ -1,4 +1,4 @@
--- Helpers shared by nn, optim and serialisation: integer arguments, deep
+--- Helpers shared by nn, optim and serialisation: integer arguments, deep
 -- copies and type conversions that keep shared storages shared, and
 -- parameter flattening.
 --
@@ -256,7 +256,7 @@ function utils.flatten(tensors)
   return flat
 end
 
--- dst shaped like src and zeroed (tensors or nested tables), reusing dst.
+--- dst shaped like src and zeroed (tensors or nested tables), reusing dst.
 function utils.zero_nested(dst, src)
   if tocha.isTensor(src) then
     if not tocha.isTensor(dst) or tocha.type(dst) ~= tocha.type(src) then dst = src.new() end
@@ -268,7 +268,7 @@ function utils.zero_nested(dst, src)
   return dst
 end
 
--- dst = a copy of src (tensors or nested tables), reusing dst.
+--- dst = a copy of src (tensors or nested tables), reusing dst.
 function utils.copy_nested(dst, src)
   if tocha.isTensor(src) then
     if not tocha.isTensor(dst) or tocha.type(dst) ~= tocha.type(src) then dst = src.new() end

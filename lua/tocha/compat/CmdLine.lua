@@ -1,4 +1,4 @@
--- torch.CmdLine: Torch7's command-line parser, as training scripts use it.
+--- torch.CmdLine: Torch7's command-line parser, as training scripts use it.
 --
 --   local cmd = torch.CmdLine()
 --   cmd:text("Train a network")

@@ -1,4 +1,4 @@
--- torch.File, torch.DiskFile and torch.MemoryFile (Torch7's file classes)
+--- torch.File, torch.DiskFile and torch.MemoryFile (Torch7's file classes)
 -- and torch.save / load / serialize / deserialize in Torch7's format, for
 -- tocha.compat.  The format itself is in tocha/t7.lua.
 --
@@ -68,19 +68,31 @@ local function writing(fname, f, ...)
   if not ok then error(type(e) == "string" and (fname .. ": " .. e) or e, 3) end
 end
 
--- ---- flags -----------------------------------------------------------------------
+--- ---- flags -----------------------------------------------------------------------
 function File:binary() check_open(self, "binary").binary = true; return self end
+--- Switches the file to the text format; returns self.
 function File:ascii() check_open(self, "ascii").binary = false; return self end
+--- Text format: writes a separator after each value (the default); returns self.
 function File:autoSpacing() check_open(self, "autoSpacing").autoSpacing = true; return self end
+--- Text format: no separator after values; returns self.
 function File:noAutoSpacing() check_open(self, "noAutoSpacing").autoSpacing = false; return self end
+--- Errors set hasError() instead of raising; returns self.
 function File:quiet() self._quiet = true; return self end
+--- Errors raise (the default); returns self.
 function File:pedantic() self._quiet = false; return self end
+--- Clears the error flag of a quiet file; returns self.
 function File:clearError() self._hasError = false; return self end
+--- true when an operation failed on a quiet file.
 function File:hasError() return self._hasError end
+--- true when the file is quiet (see quiet()).
 function File:isQuiet() return self._quiet end
+--- true when the file was opened for reading.
 function File:isReadable() return self._readable end
+--- true when the file was opened for writing.
 function File:isWritable() return self._writable end
+--- true for the binary format, false for text.
 function File:isBinary() return check_open(self, "isBinary").binary end
+--- true when values are followed by a separator (text format).
 function File:isAutoSpacing() return check_open(self, "isAutoSpacing").autoSpacing end
 
 --- longSize(0 | 4 | 8): the bytes of a long in binary mode (0: 8, this
@@ -99,6 +111,7 @@ function File:referenced(ref)
   return self
 end
 
+--- true when writeObject writes shared objects once, as references (the default).
 function File:isReferenced() return not self._force end
 
 --- tocha only: what readObject does with saved functions: "error"
@@ -112,7 +125,7 @@ function File:functions(mode)
   return self
 end
 
--- ---- position --------------------------------------------------------------------
+--- ---- position --------------------------------------------------------------------
 function File:seek(pos)
   local st = check_open(self, "seek")
   local p = math.tointeger(pos)
@@ -126,12 +139,14 @@ function File:seek(pos)
   return self
 end
 
+--- Moves to the end of the file; returns self.
 function File:seekEnd()
   local st = check_open(self, "seekEnd")
   st.pos = st.size
   return self
 end
 
+--- The current position, 1-based (Torch7's).
 function File:position() return check_open(self, "position").pos + 1 end
 
 -- ---- scalars and arrays ----------------------------------------------------------
@@ -209,7 +224,9 @@ for name, k in pairs(KINDS) do
   end
 end
 
+--- Writes a boolean (as the integer 1 or 0).
 function File:writeBool(v) self:writeInt(v and 1 or 0) end
+--- Reads a boolean written by writeBool.
 function File:readBool() return self:readInt() == 1 end
 
 --- readString("*a") reads to the end; readString("*l") one line (without its "\n").
@@ -240,6 +257,7 @@ function File:readString(fmt)
   return r
 end
 
+--- Writes the bytes of string s as they are (no length prefix).
 function File:writeString(s)
   local st = check_write(self, "writeString")
   if type(s) ~= "string" then
@@ -249,7 +267,7 @@ function File:writeString(s)
   return #s
 end
 
--- ---- objects ---------------------------------------------------------------------
+--- ---- objects ---------------------------------------------------------------------
 function File:writeObject(obj, debugname, hook)
   local st = check_write(self, "writeObject")
   self._wctx = self._wctx or { trusted = self._trusted }
@@ -260,6 +278,7 @@ function File:writeObject(obj, debugname, hook)
   if not ok then error(type(e) == "string" and e or tostring(e), 2) end
 end
 
+--- Reads one object written by writeObject (tensors, storages, tables, nn modules, ...).
 function File:readObject()
   local st = check_read(self, "readObject")
   self._rctx = self._rctx or { objects = {}, upvalue_ids = {}, trusted = self._trusted }
@@ -274,13 +293,14 @@ function File:readObject()
   error(v, 2)
 end
 
--- ---- closing ---------------------------------------------------------------------
+--- ---- closing ---------------------------------------------------------------------
 function File:synchronize()
   check_open(self, "synchronize")
   if self._flush then self:_flush() end
   return self
 end
 
+--- Closes the file (flushing what was written); further calls raise an error.
 function File:close()
   check_open(self, "close")
   if self._flush then self:_flush() end
@@ -370,20 +390,25 @@ function DiskFile:_flush()
   self._dirty = false
 end
 
+--- The file name given to torch.DiskFile.
 function DiskFile:name() return self._name end
+--- Numbers in the machine's byte order (the default); returns self.
 function DiskFile:nativeEndianEncoding() return self end
+--- Numbers in little-endian byte order; returns self.
 function DiskFile:littleEndianEncoding()
   if string.pack("=i2", 1) ~= string.pack("<i2", 1) then
     error("littleEndianEncoding: only native byte order is supported", 2)
   end
   return self
 end
+--- Numbers in big-endian byte order; returns self.
 function DiskFile:bigEndianEncoding()
   if string.pack("=i2", 1) ~= string.pack(">i2", 1) then
     error("bigEndianEncoding: only native byte order is supported (this machine is little-endian)", 2)
   end
   return self
 end
+--- Accepted for Torch7 scripts; tocha writes through its own buffer; returns self.
 function DiskFile:noBuffer() return self end
 
 function DiskFile:__tostring__()
@@ -483,6 +508,7 @@ function M.serializeToStorage(obj, mode)
   return core.fromBytes("tocha.ByteTensor", s, 1, { #s }):storage() or core.ByteStorage(0)
 end
 
+--- torch.deserializeFromStorage(storage [, mode]): the object serialized into a CharStorage by serializeToStorage.
 function M.deserializeFromStorage(storage, mode)
   local ok, t = pcall(function() return core.ByteTensor():set(storage) end)
   if not ok then error("bad argument #1 to 'deserializeFromStorage' (ByteStorage expected)", 2) end

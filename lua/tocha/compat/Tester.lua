@@ -1,4 +1,4 @@
--- torch.Tester and torch.TestSuite (Torch7's unit-test classes), for
+--- torch.Tester and torch.TestSuite (Torch7's unit-test classes), for
 -- tocha.compat: people write their tests with them.
 --
 --   local tests = torch.TestSuite()
@@ -61,8 +61,11 @@ function Tester:__init()
   self.disabled = {}
 end
 
+--- Stops the run at the first failing test when v is true; returns self.
 function Tester:setEarlyAbort(v) self.earlyAbort = v and true or false; return self end
+--- Lets errors inside tests propagate (with their traceback) when v is true; returns self.
 function Tester:setRethrowErrors(v) self.rethrow = v and true or false; return self end
+--- Prints only the summary when v is true; returns self.
 function Tester:setSummaryOnly(v) self.summaryOnly = v and true or false; return self end
 
 --- add(f, name), add(table of tests), add(TestSuite): names must be new.
@@ -116,6 +119,7 @@ local function show(v)
   return "a " .. core.type(v) .. " of size " .. (v:dim() == 0 and "empty" or table.concat(v:size():totable(), "x"))
 end
 
+--- Records a failure unless cond is true.
 function Tester:assert(cond, message)
   return self:_assert(cond, message, "BOOL violation: condition=" .. tostring(cond))
 end
@@ -133,6 +137,7 @@ for name, c in pairs(COMPARISONS) do
   end
 end
 
+--- Records a failure unless |a - b| <= tolerance (default 1e-16).
 function Tester:assertalmosteq(a, b, tolerance, message)
   if type(tolerance) ~= "number" then tolerance, message = 1e-16, tolerance end
   local err = math.abs(a - b)
@@ -188,6 +193,7 @@ function Tester:eq(got, expected, tolerance, message)
     show(got), show(expected)))
 end
 
+--- Records a failure when got equals unexpected (tensors and tables compared element-wise within tolerance).
 function Tester:ne(got, unexpected, tolerance, message)
   if type(tolerance) ~= "number" then tolerance, message = 0, tolerance end
   return self:_assert(not equal(got, unexpected, tolerance), message, format("NE violation: %s equals %s",
@@ -197,6 +203,7 @@ end
 Tester.assertGeneralEq = Tester.eq
 Tester.assertGeneralNe = Tester.ne
 
+--- Records a failure unless tensors a and b have the same size and max |a - b| <= tolerance.
 function Tester:assertTensorEq(a, b, tolerance, message)
   if type(tolerance) ~= "number" then tolerance, message = 0, tolerance end
   local d, why = tensor_diff(a, b)
@@ -205,6 +212,7 @@ function Tester:assertTensorEq(a, b, tolerance, message)
       tostring(tolerance)))
 end
 
+--- Records a failure when tensors a and b are equal within tolerance.
 function Tester:assertTensorNe(a, b, tolerance, message)
   if type(tolerance) ~= "number" then tolerance, message = 0, tolerance end
   local d = tensor_diff(a, b)
@@ -212,12 +220,14 @@ function Tester:assertTensorNe(a, b, tolerance, message)
     tostring(d), tostring(tolerance)))
 end
 
+--- Records a failure unless tables a and b are equal (recursively, numbers within tolerance).
 function Tester:assertTableEq(a, b, tolerance, message)
   if type(tolerance) ~= "number" then tolerance, message = 0, tolerance end
   return self:_assert(type(a) == "table" and type(b) == "table" and equal(a, b, tolerance), message,
     "TableEQ violation: the tables differ")
 end
 
+--- Records a failure when tables a and b are equal (see assertTableEq).
 function Tester:assertTableNe(a, b, tolerance, message)
   if type(tolerance) ~= "number" then tolerance, message = 0, tolerance end
   return self:_assert(not equal(a, b, tolerance), message, "TableNE violation: the tables are equal")
@@ -231,17 +241,21 @@ function Tester:assertErrorObj(f, errcomp, message)
     or ("ERROR violation: unexpected error " .. tostring(err)))
 end
 
+--- Records a failure unless calling f raises an error.
 function Tester:assertError(f, message) return self:assertErrorObj(f, function() return true end, message) end
 
+--- Records a failure when calling f raises an error.
 function Tester:assertNoError(f, message)
   local ok, err = pcall(f)
   return self:_assert(ok, message, "NO_ERROR violation: " .. tostring(err))
 end
 
+--- Records a failure unless f raises an error whose message is errmsg.
 function Tester:assertErrorMsg(f, errmsg, message)
   return self:assertErrorObj(f, function(err) return err == errmsg end, message)
 end
 
+--- Records a failure unless f raises an error whose message matches the Lua pattern.
 function Tester:assertErrorPattern(f, pattern, message)
   return self:assertErrorObj(f, function(err) return string.find(tostring(err), pattern) ~= nil end, message)
 end
@@ -309,6 +323,7 @@ end
 
 local M = {}
 
+--- Installs torch.Tester and torch.TestSuite into the torch table.
 function M.install(torch)
   torch.Tester = Tester
   torch.TestSuite = TestSuite

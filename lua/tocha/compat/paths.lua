@@ -1,4 +1,4 @@
--- A minimal Torch7 `paths` package: the calls training scripts make.
+--- A minimal Torch7 `paths` package: the calls training scripts make.
 -- Uses LuaFileSystem (lfs) when it is installed, plain io/os otherwise.
 local paths = {}
 

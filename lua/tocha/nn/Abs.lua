@@ -1,4 +1,4 @@
--- nn.Abs(): y = |x|. (Torch7's nn.Abs).
+--- nn.Abs(): y = |x|. (Torch7's nn.Abs).
 local tocha = require "tocha"
 local utils = require "tocha.utils"
 

@@ -1,4 +1,4 @@
--- nn.AbsCriterion([sizeAverage]): sum(|input - target|), divided by the
+--- nn.AbsCriterion([sizeAverage]): sum(|input - target|), divided by the
 -- number of elements unless sizeAverage is false (Torch7's).  The gradient
 -- at input == target is +1 (/n), as in Torch7.
 local tocha = require "tocha"

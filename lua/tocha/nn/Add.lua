@@ -1,4 +1,4 @@
--- nn.Add(inputSize [, scalar]): y = x + b with a learnable bias b of
+--- nn.Add(inputSize [, scalar]): y = x + b with a learnable bias b of
 -- inputSize elements, or one scalar bias when scalar is true (Torch7's
 -- nn.Add).  An input with more elements is a batch.
 local tocha = require "tocha"

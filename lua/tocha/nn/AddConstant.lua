@@ -1,4 +1,4 @@
--- nn.AddConstant(c [, inplace]): y = x + c (Torch7's nn.AddConstant); c is
+--- nn.AddConstant(c [, inplace]): y = x + c (Torch7's nn.AddConstant); c is
 -- a number, a tensor of the input's size, or a vector added to each row of
 -- a 2-D (batch) input.  With inplace the input itself becomes the output,
 -- and updateGradInput restores it: to the exact values it had (a copy kept

@@ -1,4 +1,4 @@
--- nn.BCECriterion([weights [, sizeAverage]]): binary cross entropy
+--- nn.BCECriterion([weights [, sizeAverage]]): binary cross entropy
 -- -sum(w * (t * log(x + eps) + (1 - t) * log(1 - x + eps))), eps = 1e-12,
 -- divided by the number of elements unless sizeAverage is false (Torch7's
 -- nn.BCECriterion).  input holds probabilities in [0, 1] and target has its

@@ -1,4 +1,4 @@
--- nn.BatchNormalization(nOutput [, eps, momentum, affine]): normalizes each
+--- nn.BatchNormalization(nOutput [, eps, momentum, affine]): normalizes each
 -- of the nOutput features of a (batch, nOutput) input (Ioffe & Szegedy),
 -- Torch7's module:
 --   training:   y = (x - mean) / sqrt(var + eps) * weight + bias with the

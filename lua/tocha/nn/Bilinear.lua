@@ -1,4 +1,4 @@
--- nn.Bilinear(inputSize1, inputSize2, outputSize [, bias]): for a batch
+--- nn.Bilinear(inputSize1, inputSize2, outputSize [, bias]): for a batch
 -- {x1 (batch, inputSize1), x2 (batch, inputSize2)},
 --   y_k = x1^T W_k x2 + b_k
 -- with weight (outputSize x inputSize1 x inputSize2) and bias (outputSize;

@@ -1,4 +1,4 @@
--- nn.Bottle(module [, nInputDim [, nOutputDim]]): applies a module made
+--- nn.Bottle(module [, nInputDim [, nOutputDim]]): applies a module made
 -- for inputs of nInputDim dimensions (2) to inputs with more leading
 -- dimensions, by folding those into the first one and unfolding the
 -- output (of nOutputDim dimensions, default nInputDim; Torch7's).

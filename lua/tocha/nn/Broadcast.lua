@@ -1,4 +1,4 @@
--- Torch7's rule for a parameter tensor p applied element-wise to an input
+--- Torch7's rule for a parameter tensor p applied element-wise to an input
 -- x (nn.CMul, nn.CAdd): with as many elements, element by element; with as
 -- many dimensions, p's dimensions of size 1 repeat; otherwise x is a batch
 -- (its first dimension) of p-sized samples.

@@ -1,4 +1,4 @@
--- nn.CAdd(size): y = x + b with a learnable tensor b of the given size
+--- nn.CAdd(size): y = x + b with a learnable tensor b of the given size
 -- (Torch7's nn.CAdd).  b's dimensions of size 1 repeat over an input with
 -- as many dimensions; an input with more elements otherwise is a batch:
 -- b is repeated over its first dimension.

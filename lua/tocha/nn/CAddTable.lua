@@ -1,4 +1,4 @@
--- nn.CAddTable([inplace]): the element-wise sum of a table of tensors
+--- nn.CAddTable([inplace]): the element-wise sum of a table of tensors
 -- (Torch7's).  The output has input[1]'s shape; with inplace the sum is
 -- written into input[1] and every gradInput entry is gradOutput itself.
 local tocha = require "tocha"

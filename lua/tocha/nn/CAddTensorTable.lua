@@ -1,4 +1,4 @@
--- nn.CAddTensorTable(): { v, {a, b, c} } becomes { v + a, v + b, v + c }
+--- nn.CAddTensorTable(): { v, {a, b, c} } becomes { v + a, v + b, v + c }
 -- (Torch7's); in backward v's gradient is the sum of gradOutput's entries.
 local tocha = require "tocha"
 local utils = require "tocha.utils"

@@ -1,4 +1,4 @@
--- nn.CMaxTable(): the element-wise largest of a table of tensors
+--- nn.CMaxTable(): the element-wise largest of a table of tensors
 -- (Torch7's).  Each element's gradient goes to the input that held the
 -- largest value (the first one on ties); the others get 0 there.
 local tocha = require "tocha"

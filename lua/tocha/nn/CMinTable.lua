@@ -1,4 +1,4 @@
--- nn.CMinTable(): the element-wise smallest of a table of tensors
+--- nn.CMinTable(): the element-wise smallest of a table of tensors
 -- (Torch7's).  Each element's gradient goes to the input that held the
 -- smallest value (the first one on ties): CMaxTable with the other
 -- comparison.

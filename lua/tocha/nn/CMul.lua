@@ -1,4 +1,4 @@
--- nn.CMul(size): y = w .* x with a learnable tensor w of the given size
+--- nn.CMul(size): y = w .* x with a learnable tensor w of the given size
 -- (Torch7's nn.CMul).  w's dimensions of size 1 repeat over an input with
 -- as many dimensions; an input with more elements otherwise is a batch:
 -- w is repeated over its first dimension.

@@ -1,4 +1,4 @@
--- nn.CMulTable(): the element-wise product of a table of tensors
+--- nn.CMulTable(): the element-wise product of a table of tensors
 -- (Torch7's).  gradInput[i] = gradOutput times the product of the other
 -- inputs (computed as a product, not by dividing the output, so zeros in
 -- the input are fine).

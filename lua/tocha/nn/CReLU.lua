@@ -1,4 +1,4 @@
--- nn.CReLU(nInputDims [, inplace]): the concatenated ReLU (Torch7's):
+--- nn.CReLU(nInputDims [, inplace]): the concatenated ReLU (Torch7's):
 -- (relu(x), relu(-x)) joined along the feature dimension, which doubles
 -- the feature maps; an input of nInputDims + 1 dimensions is a batch
 -- (features along dimension 2), else features are along dimension 1.

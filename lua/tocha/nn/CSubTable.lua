@@ -1,4 +1,4 @@
--- nn.CSubTable(): input[1] - input[2], element-wise (Torch7's).
+--- nn.CSubTable(): input[1] - input[2], element-wise (Torch7's).
 local tocha = require "tocha"
 local CTable = require "tocha.nn.CTable"
 

@@ -1,4 +1,4 @@
--- Shared pieces of the element-wise table modules (CAddTable, CSubTable,
+--- Shared pieces of the element-wise table modules (CAddTable, CSubTable,
 -- CMulTable, CDivTable, CMaxTable, CMinTable): the input check and the
 -- gradInput table, whose tensors are reused from call to call.
 local tocha = require "tocha"

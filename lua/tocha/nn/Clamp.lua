@@ -1,4 +1,4 @@
--- nn.Clamp(min_value, max_value): y = x clamped to [min_value, max_value]
+--- nn.Clamp(min_value, max_value): y = x clamped to [min_value, max_value]
 -- (Torch7's nn.Clamp, a HardTanh with given bounds).
 local tocha = require "tocha"
 local HardTanh = require "tocha.nn.HardTanh"

@@ -1,4 +1,4 @@
--- nn.ClassNLLCriterion([weights [, sizeAverage [, ignoreIndex]]]): the
+--- nn.ClassNLLCriterion([weights [, sizeAverage [, ignoreIndex]]]): the
 -- negative log likelihood of class indices (Torch7's nn.ClassNLLCriterion).
 -- input: log-probabilities, a vector (n) with a class index target (a number
 -- or a one-element tensor), or a batch (batch, n) with a target vector of

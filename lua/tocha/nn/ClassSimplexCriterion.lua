@@ -1,4 +1,4 @@
--- nn.ClassSimplexCriterion(nClasses): MSECriterion between the input and
+--- nn.ClassSimplexCriterion(nClasses): MSECriterion between the input and
 -- the embedding of the target class, a vertex of a regular simplex
 -- (nClasses vertices of norm 1 centred at the origin, padded with a zero
 -- column to nClasses dimensions; Torch7's).  target: a class index, or a

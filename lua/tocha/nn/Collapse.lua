@@ -1,4 +1,4 @@
--- nn.Collapse(nInputDim): views a sample of nInputDim dimensions as a
+--- nn.Collapse(nInputDim): views a sample of nInputDim dimensions as a
 -- vector, or a batch of them as (batch, elements) (Torch7's).
 local tocha = require "tocha"
 local utils = require "tocha.utils"

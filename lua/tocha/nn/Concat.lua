@@ -1,4 +1,4 @@
--- nn.Concat(dimension): every child gets the same input; their outputs are
+--- nn.Concat(dimension): every child gets the same input; their outputs are
 -- joined along `dimension` (Torch7's nn.Concat).
 local tocha = require "tocha"
 local utils = require "tocha.utils"
@@ -106,7 +106,7 @@ function Concat:backward(input, gradOutput, scale)
   return self.gradInput
 end
 
--- Torch7's layout for containers whose children run side by side.
+--- Torch7's layout for containers whose children run side by side.
 function Concat.branches_tostring(self)
   local lines = { self.__typename .. " {", "  input" }
   for i, m in ipairs(self.modules) do

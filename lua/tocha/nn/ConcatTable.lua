@@ -1,4 +1,4 @@
--- nn.ConcatTable(): every child gets the same input; the output is the
+--- nn.ConcatTable(): every child gets the same input; the output is the
 -- table of their outputs (Torch7's nn.ConcatTable).  In backward,
 -- gradOutput is a table with one entry per child and gradInput is the
 -- sum of the children's gradInputs.

@@ -1,4 +1,4 @@
--- nn.Constant(value [, nInputDim]): outputs the tensor (or number) value
+--- nn.Constant(value [, nInputDim]): outputs the tensor (or number) value
 -- whatever the input, repeated over the batch when the input has more
 -- than nInputDim dimensions; the input's gradient is zero (Torch7's).
 local tocha = require "tocha"

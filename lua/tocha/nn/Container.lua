@@ -1,4 +1,4 @@
--- nn.Container: a module made of child modules (Torch7's nn.Container).
+--- nn.Container: a module made of child modules (Torch7's nn.Container).
 local tocha = require "tocha"
 
 local Container, parent = tocha.class("nn.Container", "nn.Module")
@@ -14,12 +14,14 @@ local function check_module(module, fname)
   end
 end
 
+--- Appends module to the container; returns self.
 function Container:add(module)
   check_module(module, "add")
   self.modules[#self.modules + 1] = module
   return self
 end
 
+--- The module at index (1-based).
 function Container:get(index)
   local m = self.modules[index]
   if not m then
@@ -28,6 +30,7 @@ function Container:get(index)
   return m
 end
 
+--- The number of modules in the container.
 function Container:size()
   return #self.modules
 end
@@ -51,33 +54,40 @@ function Container:rethrowErrors(module, index, method, ...)
   return rethrow(self, index, pcall(module[method], module, ...))
 end
 
+--- Zeroes the gradients of every module.
 function Container:zeroGradParameters()
   for _, m in ipairs(self.modules) do m:zeroGradParameters() end
 end
 
+--- parameters = parameters - learningRate * gradients, for every module.
 function Container:updateParameters(learningRate)
   for _, m in ipairs(self.modules) do m:updateParameters(learningRate) end
 end
 
+--- Puts the container and every module in training mode.
 function Container:training()
   parent.training(self)
   for _, m in ipairs(self.modules) do m:training() end
 end
 
+--- Puts the container and every module in evaluation mode.
 function Container:evaluate()
   parent.evaluate(self)
   for _, m in ipairs(self.modules) do m:evaluate() end
 end
 
+--- Makes every module share the named fields with the matching module of other.
 function Container:share(other, ...)
   for i, m in ipairs(self.modules) do m:share(other.modules[i], ...) end
   return self
 end
 
+--- Re-initialises the parameters of every module (stdv as for each module's reset).
 function Container:reset(stdv)
   for _, m in ipairs(self.modules) do m:reset(stdv) end
 end
 
+--- The parameters and gradients of every module, as two flat lists.
 function Container:parameters()
   local params, gradParams = {}, {}
   for _, m in ipairs(self.modules) do
@@ -90,6 +100,7 @@ function Container:parameters()
   return params, gradParams
 end
 
+--- Frees the buffers (output, gradInput, ...) of the container and its modules.
 function Container:clearState()
   parent.clearState(self)
   for _, m in ipairs(self.modules) do m:clearState() end

@@ -1,4 +1,4 @@
--- nn.Contiguous(): self.output views the input when it is contiguous,
+--- nn.Contiguous(): self.output views the input when it is contiguous,
 -- else holds a contiguous copy (Torch7's nn.Contiguous: output and
 -- gradInput stay the module's own tensor objects); likewise for
 -- gradOutput.  A copy never writes into a storage the module last viewed.

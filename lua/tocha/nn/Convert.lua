@@ -1,4 +1,4 @@
--- nn.Convert([inputShape [, outputShape]]): converts between data layouts
+--- nn.Convert([inputShape [, outputShape]]): converts between data layouts
 -- named by axis letters (Torch7's, from dpnn): 'b' is the batch axis,
 -- e.g. Convert('bchw', 'chwb') permutes the axes, Convert('bchw', 'bf')
 -- flattens each sample, Convert('bf', 'b') and Convert('b', 'bt') drop or

@@ -1,4 +1,4 @@
--- nn.Copy([intype [, outtype [, forceCopy [, dontCast]]]]): copies the
+--- nn.Copy([intype [, outtype [, forceCopy [, dontCast]]]]): copies the
 -- input into a tensor of outtype and the gradient back into intype (both
 -- the default tensor type when nil; Torch7's).  With intype == outtype
 -- and no forceCopy the tensors pass through uncopied.  dontCast: :type()

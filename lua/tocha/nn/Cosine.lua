@@ -1,4 +1,4 @@
--- nn.Cosine(inputSize, outputSize): y_j = cos(w_j, x), the cosine of the
+--- nn.Cosine(inputSize, outputSize): y_j = cos(w_j, x), the cosine of the
 -- input and each row w_j of weight (outputSize x inputSize) (Torch7's); x
 -- a vector or a batch (batch, inputSize).  Norms get 1e-12 added.
 local tocha = require "tocha"

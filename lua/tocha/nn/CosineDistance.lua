@@ -1,4 +1,4 @@
--- nn.CosineDistance(): {x1, x2} -> the cosine of x1 and x2, for two
+--- nn.CosineDistance(): {x1, x2} -> the cosine of x1 and x2, for two
 -- vectors (a one-element output) or two batches (one per row; Torch7's).
 -- Squared norms get 1e-12 added, as in Torch7.
 local tocha = require "tocha"

@@ -1,4 +1,4 @@
--- nn.CosineEmbeddingCriterion([margin]): for a pair {x1, x2} of vectors (or
+--- nn.CosineEmbeddingCriterion([margin]): for a pair {x1, x2} of vectors (or
 -- of batches (batch, n)) and labels y (1 or -1; a number or a tensor of
 -- batch entries), with c the cosine of x1 and x2:
 --   1 - c where y == 1, max(0, c - margin) where y == -1 (margin 0),

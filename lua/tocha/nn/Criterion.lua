@@ -1,4 +1,4 @@
--- nn.Criterion: the protocol of loss functions (Torch7's nn.Criterion).
+--- nn.Criterion: the protocol of loss functions (Torch7's nn.Criterion).
 -- forward(input, target) returns the loss (a number, also in self.output);
 -- backward(input, target) returns d loss / d input (self.gradInput).
 local tocha = require "tocha"
@@ -11,18 +11,22 @@ function Criterion:__init()
   self.output = 0
 end
 
+--- Computes the loss of input against target into self.output (what each criterion implements).
 function Criterion:updateOutput(input, target) -- luacheck: no unused args
   return self.output
 end
 
+--- The loss of input against target (a number); calls updateOutput.
 function Criterion:forward(input, target)
   return self:updateOutput(input, target)
 end
 
+--- The gradient of the loss with respect to input (self.gradInput); calls updateGradInput.
 function Criterion:backward(input, target)
   return self:updateGradInput(input, target)
 end
 
+--- Computes the gradient of the loss with respect to input into self.gradInput.
 function Criterion:updateGradInput(input, target) -- luacheck: no unused args
   return self.gradInput
 end
@@ -40,8 +44,10 @@ function Criterion:type(typename, cache)
   return self
 end
 
+--- Converts the criterion's tensors to float; returns self.
 function Criterion:float() return self:type("tocha.FloatTensor") end
 
+--- Converts the criterion's tensors to double; returns self.
 function Criterion:double() return self:type("tocha.DoubleTensor") end
 
 --- Frees the gradInput buffer.

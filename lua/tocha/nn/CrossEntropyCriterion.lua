@@ -1,4 +1,4 @@
--- nn.CrossEntropyCriterion([weights [, sizeAverage]]): LogSoftMax followed
+--- nn.CrossEntropyCriterion([weights [, sizeAverage]]): LogSoftMax followed
 -- by ClassNLLCriterion, on raw scores (Torch7's nn.CrossEntropyCriterion).
 -- Same inputs and targets as ClassNLLCriterion.  The field sizeAverage
 -- reaches the inner nll when changed; nll.sizeAverage may also be set directly.

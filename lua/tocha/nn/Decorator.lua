@@ -1,4 +1,4 @@
--- nn.Decorator(module): a container of one module that it passes every
+--- nn.Decorator(module): a container of one module that it passes every
 -- call to (Torch7's); the base of decorators such as nn.Profile.
 local tocha = require "tocha"
 

@@ -1,4 +1,4 @@
--- nn.DepthConcat(dimension): nn.Concat whose children's outputs may differ
+--- nn.DepthConcat(dimension): nn.Concat whose children's outputs may differ
 -- in size outside `dimension`: the output takes the largest size in each
 -- such dimension and every child's output sits centred in it, zero-padded
 -- (start floor((size - childSize) / 2) + 1; Torch7's, for Inception-style
@@ -8,7 +8,7 @@ local Loss = require "tocha.nn.Loss"
 
 local DepthConcat = tocha.class("nn.DepthConcat", "nn.Concat")
 
--- The window of t (output-sized) where an output `out` starting at
+--- The window of t (output-sized) where an output `out` starting at
 -- `offset` along the dimension goes.
 function DepthConcat:windowNarrow(t, out, offset)
   local window = t:narrow(self.dimension, offset, out:size(self.dimension))

@@ -1,4 +1,4 @@
--- nn.DistKLDivCriterion([sizeAverage]): the Kullback-Leibler divergence of
+--- nn.DistKLDivCriterion([sizeAverage]): the Kullback-Leibler divergence of
 -- the log-probabilities `input` from the probabilities `target`,
 -- sum over target > 0 of target * (log(target) - input), divided by the
 -- number of elements unless sizeAverage is false (Torch7's).

@@ -1,4 +1,4 @@
--- nn.DistanceRatioCriterion([sizeAverage]): the probabilistic triplet loss
+--- nn.DistanceRatioCriterion([sizeAverage]): the probabilistic triplet loss
 -- (Torch7's): for distances X between similar and Y between dissimilar
 -- pairs, sum of -log(exp(-X) / (exp(-X) + exp(-Y))) = X + log(exp(-X) + exp(-Y)),
 -- divided by the number of distances unless sizeAverage is false.  input

@@ -1,4 +1,4 @@
--- nn.DontCast(module [, castin [, castout [, moduleType]]]): keeps module
+--- nn.DontCast(module [, castin [, castout [, moduleType]]]): keeps module
 -- in its tensor type whatever :type() asks (Torch7's).  With castin,
 -- inputs of another type are copied into moduleType (and gradInput back
 -- into the caller's type); castout (default castin) does the same for

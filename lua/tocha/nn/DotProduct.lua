@@ -1,4 +1,4 @@
--- nn.DotProduct(): the dot product of a pair {a, b} of vectors, or of each
+--- nn.DotProduct(): the dot product of a pair {a, b} of vectors, or of each
 -- row of two batches (Torch7's nn.DotProduct).
 local tocha = require "tocha"
 local utils = require "tocha.utils"

@@ -1,4 +1,4 @@
--- nn.Dropout(p, v1, inplace, stochasticInference), Torch7's argument order.
+--- nn.Dropout(p, v1, inplace, stochasticInference), Torch7's argument order.
 --
 -- Training: each unit is kept with probability 1 - p; kept units are
 -- scaled by 1/(1-p) ("v2", the default) or left as they are (v1).  The
@@ -36,6 +36,7 @@ function Dropout:groupSize(input) -- luacheck: no unused args
   return 1
 end
 
+--- Sets the drop probability p (in [0, 1)); returns self.
 function Dropout:setp(p)
   check_p(p, "setp", 2)
   self.p = p

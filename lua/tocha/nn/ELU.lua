@@ -1,4 +1,4 @@
--- nn.ELU([alpha [, inplace]]): y = x if x > 0 else alpha * (exp(x) - 1),
+--- nn.ELU([alpha [, inplace]]): y = x if x > 0 else alpha * (exp(x) - 1),
 -- alpha = 1 by default (Torch7's nn.ELU).
 local tocha = require "tocha"
 

@@ -1,4 +1,4 @@
--- nn.Euclidean(inputSize, outputSize): y_j = || w_j - x || for the
+--- nn.Euclidean(inputSize, outputSize): y_j = || w_j - x || for the
 -- columns w_j of weight (inputSize x outputSize) (Torch7's); x a vector
 -- or a batch (batch, inputSize).  As in Torch7 the gradients divide by
 -- y_j + 1e-7.  nn.WeightedEuclidean adds a diagonal scale per template.

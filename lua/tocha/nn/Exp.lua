@@ -1,4 +1,4 @@
--- nn.Exp(): y = exp(x). (Torch7's nn.Exp).
+--- nn.Exp(): y = exp(x). (Torch7's nn.Exp).
 local tocha = require "tocha"
 local utils = require "tocha.utils"
 

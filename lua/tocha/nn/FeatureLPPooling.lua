@@ -1,4 +1,4 @@
--- nn.FeatureLPPooling(width, stride, power [, batch_mode]): Lp pooling
+--- nn.FeatureLPPooling(width, stride, power [, batch_mode]): Lp pooling
 -- across the feature dimension (Torch7's): output feature k is
 --   (sum over the window f = (k - 1) stride + 1 .. + width of |x_f|^power)^(1 / power)
 -- width in 2..16, stride in 1..4.  The feature dimension is the first

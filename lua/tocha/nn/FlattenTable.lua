@@ -1,4 +1,4 @@
--- nn.FlattenTable(): a nested table of tensors becomes a flat list of the
+--- nn.FlattenTable(): a nested table of tensors becomes a flat list of the
 -- same tensors, depth first (Torch7's); backward gives gradOutput's
 -- tensors back in the input's nesting.
 local tocha = require "tocha"

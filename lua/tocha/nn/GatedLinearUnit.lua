@@ -1,4 +1,4 @@
--- nn.GatedLinearUnit([dim]): splits the input in halves a, b along dim
+--- nn.GatedLinearUnit([dim]): splits the input in halves a, b along dim
 -- (default: the last) and outputs a .* sigmoid(b) (Torch7's).
 local tocha = require "tocha"
 local utils = require "tocha.utils"

@@ -1,4 +1,4 @@
--- nn.GradientReversal([lambda]): the identity forward; backward multiplies
+--- nn.GradientReversal([lambda]): the identity forward; backward multiplies
 -- the gradient by -lambda (default 1; setLambda changes it), as Torch7's.
 local tocha = require "tocha"
 local utils = require "tocha.utils"
@@ -10,6 +10,7 @@ function GradientReversal:__init(lambda)
   self.lambda = lambda or 1
 end
 
+--- Sets the factor by which the gradient is multiplied (negated) on the way back.
 function GradientReversal:setLambda(lambda)
   self.lambda = lambda
 end

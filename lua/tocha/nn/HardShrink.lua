@@ -1,4 +1,4 @@
--- nn.HardShrink([lambda]): y = x where |x| > lambda, else 0 (lambda 0.5), as Torch7's nn.HardShrink;
+--- nn.HardShrink([lambda]): y = x where |x| > lambda, else 0 (lambda 0.5), as Torch7's nn.HardShrink;
 -- the gradient passes where |x| > lambda.
 local tocha = require "tocha"
 local utils = require "tocha.utils"

@@ -1,4 +1,4 @@
--- nn.HardTanh([min_value [, max_value [, inplace]]]): y = x clamped to
+--- nn.HardTanh([min_value [, max_value [, inplace]]]): y = x clamped to
 -- [min_value, max_value] (default [-1, 1]), as Torch7's nn.HardTanh; the
 -- gradient passes where min_value < x < max_value.
 local tocha = require "tocha"

@@ -1,4 +1,4 @@
--- nn.HingeEmbeddingCriterion([margin]): for distances x and labels y (1:
+--- nn.HingeEmbeddingCriterion([margin]): for distances x and labels y (1:
 -- similar, -1: dissimilar), the sum of x where y == 1 and of
 -- max(0, margin - x) where y == -1 (margin 1), divided by the number of
 -- elements while the field sizeAverage is true (the default; Torch7's).

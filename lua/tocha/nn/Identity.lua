@@ -1,4 +1,4 @@
--- nn.Identity(): passes its input through (Torch7's nn.Identity); output
+--- nn.Identity(): passes its input through (Torch7's nn.Identity); output
 -- and gradInput are the given tensors (or tables) themselves.
 local tocha = require "tocha"
 

@@ -1,4 +1,4 @@
--- nn.Index(dimension): {t, indices} -> t:index(dimension, indices)
+--- nn.Index(dimension): {t, indices} -> t:index(dimension, indices)
 -- (Torch7's); backward adds gradOutput back at the indexed places
 -- (indexAdd; the indices get a zero gradient).
 local tocha = require "tocha"

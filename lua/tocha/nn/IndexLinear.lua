@@ -1,4 +1,4 @@
--- nn.IndexLinear(inputSize, outputSize [, doGradInput [, keysOffset
+--- nn.IndexLinear(inputSize, outputSize [, doGradInput [, keysOffset
 -- [, weight [, bias [, normalize]]]]]): a Linear layer over sparse
 -- (key, value) inputs with a transposed weight (inputSize x outputSize;
 -- Torch7's).  Inputs: {keys, values} (one sample), {{keys...}, {values...}}

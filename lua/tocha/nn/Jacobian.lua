@@ -1,4 +1,4 @@
--- nn.Jacobian: checks a module's (or criterion's) backward against central
+--- nn.Jacobian: checks a module's (or criterion's) backward against central
 -- finite differences of its forward (Torch7's nn.Jacobian).  Jacobians are
 -- DoubleTensors of size (elements of the varied tensor) x (elements of the
 -- output); the test* functions return the largest absolute difference.
@@ -300,14 +300,17 @@ function Jacobian.testDiagHessian(module, input, gradName, hessianName, minval, 
   return max_abs_difference(h:clone():view(h:nElement()), l)
 end
 
+--- The largest error of the diagonal Hessian with respect to the input (nn.hessian) against finite differences.
 function Jacobian.testDiagHessianInput(module, input, minval, maxval)
   return Jacobian.testDiagHessian(module, input, "gradInput", "diagHessianInput", minval, maxval)
 end
 
+--- The largest error of the diagonal Hessian with respect to the weight against finite differences.
 function Jacobian.testDiagHessianWeight(module, input, minval, maxval)
   return Jacobian.testDiagHessian(module, input, "gradWeight", "diagHessianWeight", minval, maxval)
 end
 
+--- The largest error of the diagonal Hessian with respect to the bias against finite differences.
 function Jacobian.testDiagHessianBias(module, input, minval, maxval)
   return Jacobian.testDiagHessian(module, input, "gradBias", "diagHessianBias", minval, maxval)
 end

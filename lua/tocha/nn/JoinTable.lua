@@ -1,4 +1,4 @@
--- nn.JoinTable(dimension [, nInputDims]): concatenates a table of tensors
+--- nn.JoinTable(dimension [, nInputDims]): concatenates a table of tensors
 -- along `dimension` (Torch7's).  With nInputDims, an input of
 -- nInputDims + 1 dimensions is taken as a batch and the dimension moves
 -- one up; a negative dimension counts from the end.

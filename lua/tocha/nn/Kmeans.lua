@@ -1,4 +1,4 @@
--- nn.Kmeans(k, dim [, scale]): online hard k-means (Torch7's).  weight
+--- nn.Kmeans(k, dim [, scale]): online hard k-means (Torch7's).  weight
 -- holds the k centres (k x dim).  forward on a batch (n, dim) outputs the
 -- index of each sample's nearest centre and sets self.loss to the sum of
 -- squared distances to them; accGradParameters accumulates

@@ -1,4 +1,4 @@
--- nn.L1Cost(): the criterion sum(|input|), ignoring the target; its
+--- nn.L1Cost(): the criterion sum(|input|), ignoring the target; its
 -- gradient is sign(input) (0 at 0; Torch7's).
 local tocha = require "tocha"
 local utils = require "tocha.utils"

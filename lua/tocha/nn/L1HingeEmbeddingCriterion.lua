@@ -1,4 +1,4 @@
--- nn.L1HingeEmbeddingCriterion([margin]): for a pair {x1, x2} and a label
+--- nn.L1HingeEmbeddingCriterion([margin]): for a pair {x1, x2} and a label
 -- y (1 or -1), with d = ||x1 - x2||_1: d when y == 1, max(0, margin - d)
 -- when y == -1 (margin 1; Torch7's).
 local tocha = require "tocha"

@@ -1,4 +1,4 @@
--- nn.L1Penalty(l1weight [, sizeAverage [, provideOutput]]): an identity
+--- nn.L1Penalty(l1weight [, sizeAverage [, provideOutput]]): an identity
 -- module that adds an L1 sparsity penalty on its input to the gradient
 -- (Torch7's).  forward passes the input through and stores the loss
 -- l1weight * sum(|input|) (divided by the number of elements with

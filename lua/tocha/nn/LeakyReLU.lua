@@ -1,4 +1,4 @@
--- nn.LeakyReLU([negval [, inplace]]): y = x if x > 0 else negval * x,
+--- nn.LeakyReLU([negval [, inplace]]): y = x if x > 0 else negval * x,
 -- negval = 1/100 by default (Torch7's nn.LeakyReLU).
 local tocha = require "tocha"
 

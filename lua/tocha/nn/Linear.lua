@@ -1,4 +1,4 @@
--- nn.Linear(inputSize, outputSize [, bias]): y = W x + b (Torch7's nn.Linear).
+--- nn.Linear(inputSize, outputSize [, bias]): y = W x + b (Torch7's nn.Linear).
 -- Input: a vector (inputSize) or a batch (nframe, inputSize).
 local tocha = require "tocha"
 local utils = require "tocha.utils"

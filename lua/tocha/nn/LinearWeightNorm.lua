@@ -1,4 +1,4 @@
--- nn.LinearWeightNorm(inputSize, outputSize [, bias [, eps]]): nn.Linear
+--- nn.LinearWeightNorm(inputSize, outputSize [, bias [, eps]]): nn.Linear
 -- with weight normalisation (Salimans and Kingma; Torch7's): each weight
 -- row is g_i * v_i / ||v_i|| for learnable v (outputSize x inputSize) and
 -- g (outputSize x 1); norms are clamped below at eps (1e-16).  The
@@ -46,6 +46,7 @@ function LinearWeightNorm:initFromWeight(weight)
   return self
 end
 
+--- A LinearWeightNorm with the weights and bias of an nn.Linear.
 function LinearWeightNorm.fromLinear(linear)
   local module = nn.LinearWeightNorm(linear.weight:size(2), linear.weight:size(1), tocha.isTensor(linear.bias))
   module:type(linear.weight:type())
@@ -55,6 +56,7 @@ function LinearWeightNorm.fromLinear(linear)
   return module
 end
 
+--- An nn.Linear computing the same function (weight = g * v / |v|).
 function LinearWeightNorm:toLinear()
   self:updateWeightMatrix()
   local module = nn.Linear(self.inputSize, self.outputSize, tocha.isTensor(self.bias)):type(self.weight:type())

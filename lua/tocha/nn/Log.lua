@@ -1,4 +1,4 @@
--- nn.Log(): y = log(x). (Torch7's nn.Log).
+--- nn.Log(): y = log(x). (Torch7's nn.Log).
 local tocha = require "tocha"
 local utils = require "tocha.utils"
 

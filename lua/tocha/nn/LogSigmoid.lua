@@ -1,4 +1,4 @@
--- nn.LogSigmoid(): y = log(1 / (1 + exp(-x))) (Torch7's nn.LogSigmoid), computed as
+--- nn.LogSigmoid(): y = log(1 / (1 + exp(-x))) (Torch7's nn.LogSigmoid), computed as
 -- min(x, 0) - log(1 + exp(-|x|)) so that large |x| neither overflows nor
 -- loses digits.
 local tocha = require "tocha"

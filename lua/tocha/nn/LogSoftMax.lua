@@ -1,4 +1,4 @@
--- nn.LogSoftMax(): y = x - log(sum(exp(x))) over the last dimension of a vector or a batch (Torch7's nn.LogSoftMax).
+--- nn.LogSoftMax(): y = x - log(sum(exp(x))) over the last dimension of a vector or a batch (Torch7's nn.LogSoftMax).
 local tocha = require "tocha"
 
 local LogSoftMax = tocha.class("nn.LogSoftMax", "nn.Module")

@@ -1,4 +1,4 @@
--- nn.LookupTable(nIndex, nOutput [, paddingValue, maxNorm, normType]): row i
+--- nn.LookupTable(nIndex, nOutput [, paddingValue, maxNorm, normType]): row i
 -- of a learnable nIndex x nOutput weight for each index i (Torch7's
 -- nn.LookupTable).  Input: a 1-D tensor of indices (output nIndices x
 -- nOutput) or a 2-D batch (output batch x nIndices x nOutput); indices are

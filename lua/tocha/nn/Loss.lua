@@ -1,4 +1,4 @@
--- Shared argument checks of the element-wise criterions (AbsCriterion,
+--- Shared argument checks of the element-wise criterions (AbsCriterion,
 -- SmoothL1Criterion, MarginCriterion, ...): one rule, one place.
 local tocha = require "tocha"
 local utils = require "tocha.utils"

@@ -1,4 +1,4 @@
--- nn.MM([transA [, transB]]): the matrix product of a pair {A, B}
+--- nn.MM([transA [, transB]]): the matrix product of a pair {A, B}
 -- (Torch7's): (n x k) * (k x m), or a batch (b x n x k) * (b x k x m);
 -- transA / transB take A or B transposed first.
 local tocha = require "tocha"

@@ -1,4 +1,4 @@
--- nn.MSECriterion([sizeAverage]): sum((input - target)^2), divided by the
+--- nn.MSECriterion([sizeAverage]): sum((input - target)^2), divided by the
 -- number of elements unless sizeAverage is false (Torch7's nn.MSECriterion).
 -- input and target must have the same shape.
 local tocha = require "tocha"

@@ -1,4 +1,4 @@
--- nn.MV([trans]): the matrix-vector product of a pair {M, v} (Torch7's):
+--- nn.MV([trans]): the matrix-vector product of a pair {M, v} (Torch7's):
 -- (n x m) * (m), or a batch (b x n x m) * (b x m); trans takes M
 -- transposed first.
 local tocha = require "tocha"

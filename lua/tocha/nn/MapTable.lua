@@ -1,4 +1,4 @@
--- nn.MapTable(module [, shared]): applies module to every entry of the
+--- nn.MapTable(module [, shared]): applies module to every entry of the
 -- input table, through clones made as needed (Torch7's).  With shared
 -- (the default) the clones share weight, bias, gradWeight and gradBias
 -- with module.  :resize(n) keeps n clones; clearState keeps module only.
@@ -30,6 +30,7 @@ function MapTable:_extend(n)
   end
 end
 
+--- Keeps n clones of the module (sharing its parameters); returns self.
 function MapTable:resize(n)
   self:_extend(n)
   TableUtil.truncate(self.modules, n)

@@ -1,4 +1,4 @@
--- nn.MarginCriterion([margin]): the two-class hinge loss
+--- nn.MarginCriterion([margin]): the two-class hinge loss
 -- sum(max(0, margin - input * target)) with targets 1 or -1 (margin 1),
 -- divided by the number of elements while the field sizeAverage is true
 -- (the default; Torch7's).

@@ -1,4 +1,4 @@
--- nn.MarginRankingCriterion([margin]): for a pair {x1, x2} of scores and
+--- nn.MarginRankingCriterion([margin]): for a pair {x1, x2} of scores and
 -- labels y (1: x1 should rank higher, -1: x2 should),
 --   max(0, -y * (x1 - x2) + margin)   (margin 0)
 -- x1 and x2 hold one score (y a number) or a batch of them (y a tensor);

@@ -1,4 +1,4 @@
--- nn.MaskedSelect(): {input, mask} -> the entries of input where the
+--- nn.MaskedSelect(): {input, mask} -> the entries of input where the
 -- ByteTensor mask (input's shape) is 1, as a vector (Torch7's); backward
 -- puts gradOutput back at those places (zero elsewhere; the mask's
 -- gradient is zero).

@@ -1,4 +1,4 @@
--- nn.Max([dimension [, nInputDims]]): the largest entry along `dimension`
+--- nn.Max([dimension [, nInputDims]]): the largest entry along `dimension`
 -- (1; negative from the end; with nInputDims an input of nInputDims + 1
 -- dimensions is a batch and the dimension moves one up), the dimension
 -- dropped (Torch7's).  The gradient goes to the position of the maximum.

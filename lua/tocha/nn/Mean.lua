@@ -1,4 +1,4 @@
--- nn.Mean([dimension [, nInputDims]]): the mean along `dimension` (Torch7's
+--- nn.Mean([dimension [, nInputDims]]): the mean along `dimension` (Torch7's
 -- nn.Mean, a Sum with sizeAverage).
 local tocha = require "tocha"
 local Sum = require "tocha.nn.Sum"

@@ -1,4 +1,4 @@
--- nn.MixtureTable([dim]): a mixture of experts (Torch7's).  input is
+--- nn.MixtureTable([dim]): a mixture of experts (Torch7's).  input is
 -- {gater, experts}: gater a vector of n weights or a batch (batch, n);
 -- experts a table of n tensors, or one tensor holding the n experts along
 -- dim.  The output is sum_i gater[i] * expert_i.  dim defaults to 1 for a

@@ -1,4 +1,4 @@
--- nn.Module: the protocol every layer follows (Torch7's nn.Module).
+--- nn.Module: the protocol every layer follows (Torch7's nn.Module).
 local tocha = require "tocha"
 local utils = require "tocha.utils"
 
@@ -21,14 +21,17 @@ function Module:parameters()
   end
 end
 
+--- Computes self.output from input (what each module implements); returns it.
 function Module:updateOutput(input) -- luacheck: no unused args
   return self.output
 end
 
+--- The output for input: calls updateOutput and returns self.output.
 function Module:forward(input)
   return self:updateOutput(input)
 end
 
+--- Backpropagates gradOutput: updateGradInput, then accGradParameters with scale (default 1); returns self.gradInput.
 function Module:backward(input, gradOutput, scale)
   scale = scale or 1
   self:updateGradInput(input, gradOutput)
@@ -36,14 +39,16 @@ function Module:backward(input, gradOutput, scale)
   return self.gradInput
 end
 
+--- Computes self.gradInput, the gradient with respect to input, from gradOutput.
 function Module:updateGradInput(input, gradOutput) -- luacheck: no unused args
   return self.gradInput
 end
 
+--- Adds scale times the gradient with respect to the parameters to gradWeight, gradBias, ...
 function Module:accGradParameters(input, gradOutput, scale) -- luacheck: no unused args
 end
 
--- With the default parameters() (weight and bias), the two methods below
+--- With the default parameters() (weight and bias), the two methods below
 -- use the fields directly rather than the lists parameters() builds, so
 -- that a training step allocates nothing.
 function Module:zeroGradParameters()
@@ -56,6 +61,7 @@ function Module:zeroGradParameters()
   for _, g in ipairs(gradParams or {}) do g:zero() end
 end
 
+--- parameters = parameters - learningRate * gradients.
 function Module:updateParameters(learningRate)
   if self.parameters == Module.parameters then
     if self.weight and self.gradWeight then self.weight:add(-learningRate, self.gradWeight) end
@@ -84,10 +90,12 @@ function Module:backwardUpdate(input, gradOutput, lr)
   return self.gradInput
 end
 
+--- Training mode (Dropout drops, BatchNormalization uses batch statistics).
 function Module:training()
   self.train = true
 end
 
+--- Evaluation mode (Dropout passes through, BatchNormalization uses running statistics).
 function Module:evaluate()
   self.train = false
 end
@@ -122,12 +130,16 @@ function Module:type(typename, cache)
   return self
 end
 
+--- Converts the module's tensors to float; returns self.
 function Module:float() return self:type("tocha.FloatTensor") end
 
+--- Converts the module's tensors to double; returns self.
 function Module:double() return self:type("tocha.DoubleTensor") end
 
+--- Re-initialises the parameters (modules with parameters override it; stdv optional).
 function Module:reset() end
 
+--- Calls callback(m) on this module and, in containers, every module inside, depth first.
 function Module:apply(callback)
   callback(self)
   for _, m in ipairs(self.modules or {}) do m:apply(callback) end
@@ -143,6 +155,7 @@ function Module:replace(callback)
   return out
 end
 
+--- This module and every module inside it, as a flat list (depth first).
 function Module:listModules()
   local list = {}
   self:apply(function(m) list[#list + 1] = m end)

@@ -1,4 +1,4 @@
--- nn.ModuleCriterion(criterion [, inputModule [, targetModule [, castTarget]]]):
+--- nn.ModuleCriterion(criterion [, inputModule [, targetModule [, castTarget]]]):
 -- criterion applied to inputModule(input) and targetModule(target)
 -- (either module optional); the gradient flows back through inputModule
 -- only (Torch7's).  castTarget (true): :type also converts targetModule.

@@ -1,4 +1,4 @@
--- nn.Mul(): y = w x with one learnable scalar w (Torch7's nn.Mul).
+--- nn.Mul(): y = w x with one learnable scalar w (Torch7's nn.Mul).
 local tocha = require "tocha"
 local utils = require "tocha.utils"
 

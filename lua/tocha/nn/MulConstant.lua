@@ -1,4 +1,4 @@
--- nn.MulConstant(c [, inplace]): y = c * x (Torch7's nn.MulConstant).  With
+--- nn.MulConstant(c [, inplace]): y = c * x (Torch7's nn.MulConstant).  With
 -- inplace the input is scaled in place (and gradOutput in backward), and
 -- restored after backward as Torch7 does.
 local tocha = require "tocha"

@@ -1,4 +1,4 @@
--- nn.MultiCriterion(): a weighted sum of criterions applied to one input
+--- nn.MultiCriterion(): a weighted sum of criterions applied to one input
 -- and target (Torch7's).  :add(criterion [, weight]) appends one (weight 1);
 -- the weights are in self.weights (Torch7: a DoubleStorage; here a list,
 -- indexed the same way).

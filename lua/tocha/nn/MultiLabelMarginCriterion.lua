@@ -1,4 +1,4 @@
--- nn.MultiLabelMarginCriterion(): the multi-label hinge loss (Torch7's).
+--- nn.MultiLabelMarginCriterion(): the multi-label hinge loss (Torch7's).
 -- For an input row x of n scores and its target row y (class indices,
 -- ended by the first 0 or the row's end):
 --   sum over targets j and non-target classes i of max(0, 1 - (x[y[j]] - x[i])) / n

@@ -1,4 +1,4 @@
--- nn.MultiLabelSoftMarginCriterion([weights]): the multi-label logistic
+--- nn.MultiLabelSoftMarginCriterion([weights]): the multi-label logistic
 -- loss, BCECriterion(weights) on sigmoid(input) (Torch7's); target holds
 -- 0 or 1 per label and has the input's shape (a vector or a batch).
 local tocha = require "tocha"

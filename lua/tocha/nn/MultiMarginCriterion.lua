@@ -1,4 +1,4 @@
--- nn.MultiMarginCriterion([p [, weights [, margin]]]): the multi-class
+--- nn.MultiMarginCriterion([p [, weights [, margin]]]): the multi-class
 -- hinge loss (Torch7's).  For an input row x of n scores and its class y:
 --   sum over i ~= y of w[y] * max(0, margin - x[y] + x[i])^p / n
 -- with p 1 (default) or 2, class weights w (default 1) and margin (1).

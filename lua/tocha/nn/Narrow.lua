@@ -1,4 +1,4 @@
--- nn.Narrow(dimension, offset [, length]): input:narrow(dimension, offset,
+--- nn.Narrow(dimension, offset [, length]): input:narrow(dimension, offset,
 -- length) (Torch7's nn.Narrow; length 1), with Torch7's rules for negative
 -- arguments: a negative dimension counts from the end; a negative length
 -- leaves -length - 1 indices out at the end (-1: up to the last); a

@@ -1,4 +1,4 @@
--- nn.NarrowTable(offset [, length]): entries offset .. offset + length - 1
+--- nn.NarrowTable(offset [, length]): entries offset .. offset + length - 1
 -- of the input table (length 1 by default; a negative length counts from
 -- the end, -1 meaning up to the last entry), as Torch7's.
 local tocha = require "tocha"

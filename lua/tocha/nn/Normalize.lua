@@ -1,4 +1,4 @@
--- nn.Normalize(p [, eps]): divides each input vector (or each row of a
+--- nn.Normalize(p [, eps]): divides each input vector (or each row of a
 -- batch) by its p-norm, (sum |x|^p + eps)^(1/p) with eps 1e-10, or by
 -- max |x| + eps for p = math.huge (Torch7's).
 local tocha = require "tocha"

@@ -1,4 +1,4 @@
--- nn.OneHot(outputSize): class indices (a tensor of any shape, or a
+--- nn.OneHot(outputSize): class indices (a tensor of any shape, or a
 -- number) -> one-hot vectors along a new last dimension of outputSize
 -- entries (Torch7's); the indices get a zero gradient.
 local tocha = require "tocha"

@@ -1,4 +1,4 @@
--- nn.PReLU([nOutputPlane]): y = x where x > 0, else a x, with a learnable
+--- nn.PReLU([nOutputPlane]): y = x where x > 0, else a x, with a learnable
 -- slope a (Torch7's nn.PReLU): one slope shared by all units
 -- (nOutputPlane 0, the default) or one per plane, the planes being
 -- dimension 1 of a 1-D/3-D input or dimension 2 of a batch; slopes start

@@ -1,4 +1,4 @@
--- nn.Padding(dim, pad [, nInputDim [, value [, index]]]): inserts |pad|
+--- nn.Padding(dim, pad [, nInputDim [, value [, index]]]): inserts |pad|
 -- entries of value (0) along dim (Torch7's).  pad < 0 pads before
 -- position index (1) counted from the start; pad > 0 pads after the
 -- index-th entry counted from the end (index 1: at the end).  With

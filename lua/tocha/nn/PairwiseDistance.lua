@@ -1,4 +1,4 @@
--- nn.PairwiseDistance(p): {x1, x2} -> || x1 - x2 ||_p, for two vectors (a
+--- nn.PairwiseDistance(p): {x1, x2} -> || x1 - x2 ||_p, for two vectors (a
 -- one-element output) or two batches (batch, n) (one distance per row;
 -- Torch7's).  As in Torch7 the gradient for p ~= 1 divides by
 -- (distance + 1e-6)^(p - 1).

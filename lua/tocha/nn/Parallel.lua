@@ -1,4 +1,4 @@
--- nn.Parallel(inputDimension, outputDimension): module i gets slice i of the
+--- nn.Parallel(inputDimension, outputDimension): module i gets slice i of the
 -- input along inputDimension; the outputs are joined along outputDimension
 -- (Torch7's nn.Parallel).  As Torch7, the input's size along inputDimension
 -- says how many modules run: modules beyond it are left alone.

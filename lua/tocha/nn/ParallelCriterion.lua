@@ -1,4 +1,4 @@
--- nn.ParallelCriterion([repeatTarget]): a weighted sum of criterions, the
+--- nn.ParallelCriterion([repeatTarget]): a weighted sum of criterions, the
 -- i-th applied to input[i] and target[i] (or to the whole target with
 -- repeatTarget; Torch7's).  :add(criterion [, weight]) appends one.
 local tocha = require "tocha"

@@ -1,4 +1,4 @@
--- nn.ParallelTable(): child i gets input[i]; the output is the table of
+--- nn.ParallelTable(): child i gets input[i]; the output is the table of
 -- their outputs, gradOutput[i] goes back to child i (Torch7's).
 local tocha = require "tocha"
 local TableUtil = require "tocha.nn.TableUtil"

@@ -1,4 +1,4 @@
--- nn.PartialLinear(inputSize, outputSize [, bias]): a Linear layer that can
+--- nn.PartialLinear(inputSize, outputSize [, bias]): a Linear layer that can
 -- be restricted to a subset of its outputs (Torch7's).  setPartition(indices)
 -- makes it compute only those output columns (in that order);
 -- resetPartition() restores all of them.  The weight lives in a LookupTable
@@ -27,6 +27,7 @@ function PartialLinear:__init(inputsize, outputsize, bias)
   self:resetPartition()
 end
 
+--- Computes only the outputs listed in indices (a LongTensor); returns self.
 function PartialLinear:setPartition(indices)
   if not tocha.isTensor(indices) or indices:dim() ~= 1 then
     error(string.format("%s: the partition must be a vector of output indices", NAME), 2)
@@ -39,6 +40,7 @@ function PartialLinear:setPartition(indices)
   return self
 end
 
+--- Computes every output again; returns self.
 function PartialLinear:resetPartition()
   self.partition = self.allcolumns
   return self

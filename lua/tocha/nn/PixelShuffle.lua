@@ -1,4 +1,4 @@
--- nn.PixelShuffle(upscaleFactor): rearranges (batch, c r^2, h, w) into
+--- nn.PixelShuffle(upscaleFactor): rearranges (batch, c r^2, h, w) into
 -- (batch, c, h r, w r) (or the same without the batch), as in Shi et al.'s
 -- sub-pixel convolution (Torch7's): output[c][h][w] is input channel
 -- (c - 1) r^2 + r ((h - 1) % r) + (w - 1) % r + 1 at (ceil(h / r), ceil(w / r)).

@@ -1,4 +1,4 @@
--- nn.Power(p): y = x^p, element-wise (Torch7's nn.Power).
+--- nn.Power(p): y = x^p, element-wise (Torch7's nn.Power).
 local tocha = require "tocha"
 local utils = require "tocha.utils"
 

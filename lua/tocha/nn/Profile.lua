@@ -1,4 +1,4 @@
--- nn.Profile(module [, print_interval [, name]]): a decorator that times
+--- nn.Profile(module [, print_interval [, name]]): a decorator that times
 -- module's forward and backward passes and prints their total every
 -- print_interval (100) calls (Torch7's).
 local tocha = require "tocha"

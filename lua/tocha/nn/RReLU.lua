@@ -1,4 +1,4 @@
--- nn.RReLU([lower [, upper [, inplace]]]): the randomized leaky ReLU
+--- nn.RReLU([lower [, upper [, inplace]]]): the randomized leaky ReLU
 -- (Torch7's).  In training, each negative input is multiplied by a slope
 -- drawn uniformly in [lower, upper] (1/8, 1/3; kept in self.noise); in
 -- evaluation the slope is (lower + upper) / 2.

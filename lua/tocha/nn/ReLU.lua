@@ -1,4 +1,4 @@
--- nn.ReLU([inplace]): y = max(0, x), elementwise (Torch7's nn.ReLU).
+--- nn.ReLU([inplace]): y = max(0, x), elementwise (Torch7's nn.ReLU).
 -- With inplace = true the input tensor is overwritten by the output and,
 -- in backward, gradOutput by gradInput.
 local tocha = require "tocha"

@@ -1,4 +1,4 @@
--- nn.ReLU6([inplace]): y = min(max(x, 0), 6), the gradient passing where
+--- nn.ReLU6([inplace]): y = min(max(x, 0), 6), the gradient passing where
 -- 0 < x < 6 (Torch7's; HardTanh on [0, 6]).
 local tocha = require "tocha"
 

@@ -1,4 +1,4 @@
--- nn.Replicate(nFeature [, dim [, ndim]]): nFeature copies of the input
+--- nn.Replicate(nFeature [, dim [, ndim]]): nFeature copies of the input
 -- stacked along a new dimension `dim` (1), as Torch7's nn.Replicate; the
 -- output is a stride-0 view; with ndim, an input of ndim + 1 dimensions is
 -- a batch and dim moves one up.

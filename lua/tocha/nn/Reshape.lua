@@ -1,4 +1,4 @@
--- nn.Reshape(sizes... [, batchMode]): the input copied into (or viewed as)
+--- nn.Reshape(sizes... [, batchMode]): the input copied into (or viewed as)
 -- another shape (Torch7's nn.Reshape).  An input whose first dimension is
 -- not part of the sizes is a batch: Reshape(2, 3) maps 6 -> 2x3 and
 -- 4x6 -> 4x2x3.  batchMode = true / false forces either reading.

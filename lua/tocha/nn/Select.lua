@@ -1,4 +1,4 @@
--- nn.Select(dimension, index): input:select(dimension, index) (Torch7's
+--- nn.Select(dimension, index): input:select(dimension, index) (Torch7's
 -- nn.Select); negative values count from the end.
 local tocha = require "tocha"
 local utils = require "tocha.utils"

@@ -1,4 +1,4 @@
--- nn.SelectTable(index): entry `index` of the input table (negative counts
+--- nn.SelectTable(index): entry `index` of the input table (negative counts
 -- from the end), as Torch7's.  The gradInput table has zeros shaped like
 -- every other entry (nested tables too).
 local tocha = require "tocha"

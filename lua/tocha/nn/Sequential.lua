@@ -1,4 +1,4 @@
--- nn.Sequential: children applied one after the other.
+--- nn.Sequential: children applied one after the other.
 local tocha = require "tocha"
 local utils = require "tocha.utils"
 
@@ -8,6 +8,7 @@ function Sequential:__init()
   parent.__init(self)
 end
 
+--- Inserts module at index (default: at the end); returns self.
 function Sequential:insert(module, index)
   local given = index or (#self.modules + 1)
   index = utils.integer(given)
@@ -21,6 +22,7 @@ function Sequential:insert(module, index)
   return self
 end
 
+--- Removes and returns the module at index (default: the last).
 function Sequential:remove(index)
   local given = index or #self.modules
   index = utils.integer(given)

@@ -1,4 +1,4 @@
--- nn.Sigmoid(): y = 1 / (1 + exp(-x)) (Torch7's nn.Sigmoid).
+--- nn.Sigmoid(): y = 1 / (1 + exp(-x)) (Torch7's nn.Sigmoid).
 local tocha = require "tocha"
 
 local Sigmoid = tocha.class("nn.Sigmoid", "nn.Module")

@@ -1,4 +1,4 @@
--- nn.SmoothL1Criterion([sizeAverage]): the Huber loss, sum of 0.5 d^2 where
+--- nn.SmoothL1Criterion([sizeAverage]): the Huber loss, sum of 0.5 d^2 where
 -- |d| < 1 and |d| - 0.5 elsewhere (d = input - target), divided by the
 -- number of elements unless sizeAverage is false (Torch7's).
 local tocha = require "tocha"

@@ -1,4 +1,4 @@
--- nn.SoftMarginCriterion(): the two-class logistic loss
+--- nn.SoftMarginCriterion(): the two-class logistic loss
 -- sum(log(1 + exp(-input * target))) with targets 1 or -1, divided by the
 -- number of elements while the field sizeAverage is true (the default;
 -- Torch7's).

@@ -1,4 +1,4 @@
--- nn.SoftMax(): y = exp(x) / sum(exp(x)) over the last dimension of a vector or a batch (Torch7's nn.SoftMax).
+--- nn.SoftMax(): y = exp(x) / sum(exp(x)) over the last dimension of a vector or a batch (Torch7's nn.SoftMax).
 local tocha = require "tocha"
 
 local SoftMax = tocha.class("nn.SoftMax", "nn.Module")

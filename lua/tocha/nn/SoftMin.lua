@@ -1,4 +1,4 @@
--- nn.SoftMin(): y = softmax(-x) (Torch7's nn.SoftMin).
+--- nn.SoftMin(): y = softmax(-x) (Torch7's nn.SoftMin).
 local tocha = require "tocha"
 local nn = require "tocha.nn"
 local utils = require "tocha.utils"

@@ -1,4 +1,4 @@
--- nn.SoftPlus([beta [, threshold]]): y = log(1 + exp(beta x)) / beta
+--- nn.SoftPlus([beta [, threshold]]): y = log(1 + exp(beta x)) / beta
 -- (Torch7's nn.SoftPlus; beta 1), linear (y = x) where beta x > threshold
 -- (default 20) to avoid overflow.
 local tocha = require "tocha"

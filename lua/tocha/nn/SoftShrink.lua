@@ -1,4 +1,4 @@
--- nn.SoftShrink([lambda]): y = x - lambda where x > lambda, x + lambda where
+--- nn.SoftShrink([lambda]): y = x - lambda where x > lambda, x + lambda where
 -- x < -lambda, else 0 (lambda 0.5), as Torch7's nn.SoftShrink;
 -- the gradient passes where |x| > lambda.
 local tocha = require "tocha"

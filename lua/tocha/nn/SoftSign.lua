@@ -1,4 +1,4 @@
--- nn.SoftSign(): y = x / (1 + |x|). (Torch7's nn.SoftSign).
+--- nn.SoftSign(): y = x / (1 + |x|). (Torch7's nn.SoftSign).
 local tocha = require "tocha"
 local utils = require "tocha.utils"
 

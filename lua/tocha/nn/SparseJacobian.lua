@@ -1,4 +1,4 @@
--- nn.SparseJacobian: nn.Jacobian's checks for modules whose input is in
+--- nn.SparseJacobian: nn.Jacobian's checks for modules whose input is in
 -- the sparse (index, value) form of nn.SparseLinear (Torch7's): only the
 -- value column (input:select(2, 2)) is varied.  Jacobians are float64,
 -- rows per varied element, columns per output element.
@@ -89,11 +89,13 @@ end
 
 local function max_abs_difference(a, b) return a:add(-1, b):abs():max() end
 
+--- The largest error of the Jacobian with respect to a sparse input against finite differences.
 function SparseJacobian.testJacobian(module, input, minval, maxval)
   randomise(input, minval, maxval)
   return max_abs_difference(SparseJacobian.forward(module, input), SparseJacobian.backward(module, input))
 end
 
+--- The largest error of the Jacobian with respect to param (sparse input) against finite differences.
 function SparseJacobian.testJacobianParameters(module, input, param, dparam, minval, maxval)
   randomise(input, minval, maxval)
   param:uniform(minval or -2, maxval or 2)
@@ -101,6 +103,7 @@ function SparseJacobian.testJacobianParameters(module, input, param, dparam, min
   return max_abs_difference(SparseJacobian.forward(module, input, param), bprop)
 end
 
+--- The largest error of updateParameters with respect to param (sparse input) against finite differences.
 function SparseJacobian.testJacobianUpdateParameters(module, input, param, minval, maxval)
   randomise(input, minval, maxval)
   param:uniform(minval or -2, maxval or 2)
@@ -108,7 +111,9 @@ function SparseJacobian.testJacobianUpdateParameters(module, input, param, minva
   return max_abs_difference(SparseJacobian.forwardUpdate(module, input, param), bprop)
 end
 
+--- nn.Jacobian.testIO: the largest difference after a save and load.
 SparseJacobian.testIO = function(...) return nn.Jacobian.testIO(...) end
+--- nn.Jacobian.testAllUpdate: the update functions against each other.
 SparseJacobian.testAllUpdate = function(...) return nn.Jacobian.testAllUpdate(...) end
 
 return SparseJacobian

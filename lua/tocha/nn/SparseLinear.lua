@@ -1,4 +1,4 @@
--- nn.SparseLinear(inputSize, outputSize [, doGradInput]): a Linear layer
+--- nn.SparseLinear(inputSize, outputSize [, doGradInput]): a Linear layer
 -- on sparse inputs (Torch7's).  A sample is an (nnz x 2) tensor of
 -- (index, value) rows; a batch is a table of samples (or, legacy, a
 -- (batch x nnz x 2) tensor).  y = W x + b.  With doGradInput, gradInput

@@ -1,4 +1,4 @@
--- nn.SpatialAdaptiveAveragePooling(W, H): average pooling of a
+--- nn.SpatialAdaptiveAveragePooling(W, H): average pooling of a
 -- (planes, h, w) or (batch, planes, h, w) input onto a fixed H x W output,
 -- over nn.SpatialAdaptiveMaxPooling's windows (Torch7's).
 local tocha = require "tocha"

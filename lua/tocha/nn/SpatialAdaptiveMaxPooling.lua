@@ -1,4 +1,4 @@
--- nn.SpatialAdaptiveMaxPooling(W, H): max pooling of a (planes, h, w) or
+--- nn.SpatialAdaptiveMaxPooling(W, H): max pooling of a (planes, h, w) or
 -- (batch, planes, h, w) input onto a fixed H x W output; output (i, j) takes
 -- the maximum of rows [floor((i-1) h / H), ceil(i h / H)) and the columns
 -- likewise (Torch7's windows, 0-based half-open). The first maximum of a

@@ -1,4 +1,4 @@
--- nn.SpatialAveragePooling(kW, kH [, dW, dH, padW, padH]): the mean of each
+--- nn.SpatialAveragePooling(kW, kH [, dW, dH, padW, padH]): the mean of each
 -- kW x kH window, stepping dW, dH (default 1, as Torch7), with :ceil() /
 -- :floor() as SpatialMaxPooling.  Windows that reach into the padding are
 -- divided by their size within the padded image (setCountIncludePad, the
@@ -21,11 +21,13 @@ end
 SpatialAveragePooling.ceil = SpatialMaxPooling.ceil
 SpatialAveragePooling.floor = SpatialMaxPooling.floor
 
+--- Averages count the zero padding (Torch7's default); returns self.
 function SpatialAveragePooling:setCountIncludePad()
   self.count_include_pad = true
   return self
 end
 
+--- Averages count only the input cells; returns self.
 function SpatialAveragePooling:setCountExcludePad()
   self.count_include_pad = false
   return self

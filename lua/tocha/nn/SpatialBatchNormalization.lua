@@ -1,4 +1,4 @@
--- nn.SpatialBatchNormalization(nFeature [, eps, momentum, affine]):
+--- nn.SpatialBatchNormalization(nFeature [, eps, momentum, affine]):
 -- BatchNormalization of each feature map of (batch, nFeature, H, W) (or one
 -- (nFeature, H, W) image), with statistics over the batch and the map.
 local tocha = require "tocha"

@@ -1,4 +1,4 @@
--- nn.SpatialClassNLLCriterion([weights [, sizeAverage [, ignoreIndex]]]):
+--- nn.SpatialClassNLLCriterion([weights [, sizeAverage [, ignoreIndex]]]):
 -- nn.ClassNLLCriterion at every pixel (Torch7's). input: log-probabilities
 -- (batch, nClasses, H, W); target (batch, H, W) of class indices in
 -- 1..nClasses. With sizeAverage (the default) the loss is divided by the sum

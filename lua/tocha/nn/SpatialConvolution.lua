@@ -1,4 +1,4 @@
--- nn.SpatialConvolution(nInputPlane, nOutputPlane, kW, kH [, dW, dH, padW, padH]):
+--- nn.SpatialConvolution(nInputPlane, nOutputPlane, kW, kH [, dW, dH, padW, padH]):
 -- a 2-D convolution (cross-correlation, as Torch7) over (nInputPlane, H, W)
 -- images or (batch, nInputPlane, H, W) batches.  weight: nOutputPlane x
 -- nInputPlane x kH x kW; output: (batch,) nOutputPlane x oH x oW with
@@ -60,6 +60,7 @@ function SpatialConvolution:reset(stdv)
   return self
 end
 
+--- Removes the bias (no bias term, no gradBias); returns self.
 function SpatialConvolution:noBias()
   self.bias = nil
   self.gradBias = nil

@@ -1,4 +1,4 @@
--- nn.SpatialDilatedMaxPooling(kW, kH [, dW, dH, padW, padH, dilationW,
+--- nn.SpatialDilatedMaxPooling(kW, kH [, dW, dH, padW, padH, dilationW,
 -- dilationH]): nn.SpatialMaxPooling whose kW x kH window samples every
 -- dilationW-th column and dilationH-th row (Torch7's; dilations default 1).
 -- oH = floor((H + 2 padH - dilationH (kH - 1) - 1) / dH) + 1, or rounded up

@@ -1,4 +1,4 @@
--- nn.SpatialDropout(p, v1, inplace, stochasticInference): Dropout with one
+--- nn.SpatialDropout(p, v1, inplace, stochasticInference): Dropout with one
 -- mask bit per feature map, for (features, h, w) or (batch, features, h, w)
 -- input, the form used after convolution or pooling layers.  It takes
 -- Dropout's arguments and defaults: survivors scaled by 1/(1-p) in
@@ -27,6 +27,7 @@ function SpatialDropout.__t7_fields(obj)
   if rawget(obj, "v2") == nil then obj.v2 = false end
 end
 
+--- The number of elements that share one drop decision (a whole feature map) for input.
 function SpatialDropout:groupSize(input)
   local dim = input:dim()
   if dim ~= 3 and dim ~= 4 then

@@ -1,4 +1,4 @@
--- nn.SpatialLogSoftMax(): log-softmax over the planes at each pixel of a
+--- nn.SpatialLogSoftMax(): log-softmax over the planes at each pixel of a
 -- (planes, H, W) or (batch, planes, H, W) input (Torch7's).
 local tocha = require "tocha"
 require "tocha.nn.SpatialSoftMax"

@@ -1,4 +1,4 @@
--- nn.SpatialMaxPooling(kW, kH [, dW, dH, padW, padH]): the maximum of each
+--- nn.SpatialMaxPooling(kW, kH [, dW, dH, padW, padH]): the maximum of each
 -- kW x kH window, stepping dW, dH (default: the kernel), over (planes, H, W)
 -- or (batch, planes, H, W) input.  oH = floor((H + 2 padH - kH) / dH) + 1,
 -- or rounded up after :ceil() (Torch7's rule).  `indices` keeps where each
@@ -37,6 +37,7 @@ function SpatialMaxPooling:ceil()
   return self
 end
 
+--- Output sizes rounded down (the default); returns self.
 function SpatialMaxPooling:floor()
   self.ceil_mode = false
   return self

@@ -1,4 +1,4 @@
--- nn.SpatialReflectionPadding(padL, padR, padT, padB): pads the last two
+--- nn.SpatialReflectionPadding(padL, padR, padT, padB): pads the last two
 -- dimensions of (planes, H, W) or (batch, planes, H, W) input by mirroring
 -- it about its edge pixels (the edge itself is not repeated); negative pads
 -- crop. Each pad must be smaller than the padded dimension (Torch7's rule).

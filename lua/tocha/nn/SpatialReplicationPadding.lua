@@ -1,4 +1,4 @@
--- nn.SpatialReplicationPadding(padL, padR, padT, padB): pads the last two
+--- nn.SpatialReplicationPadding(padL, padR, padT, padB): pads the last two
 -- dimensions of (planes, H, W) or (batch, planes, H, W) input by repeating
 -- its edge pixels; negative pads crop.
 local tocha = require "tocha"

@@ -1,4 +1,4 @@
--- nn.SpatialSoftMax(): softmax over the planes at each pixel of a
+--- nn.SpatialSoftMax(): softmax over the planes at each pixel of a
 -- (planes, H, W) or (batch, planes, H, W) input (Torch7's; 1-D and 2-D input
 -- as nn.SoftMax). The planes are moved last, the pixels flattened into rows,
 -- and nn.SoftMax's kernel applied. SpatialLogSoftMax reuses this with the

@@ -1,4 +1,4 @@
--- nn.SpatialSubSampling(nInputPlane, kW, kH [, dW, dH]): the sum of each
+--- nn.SpatialSubSampling(nInputPlane, kW, kH [, dW, dH]): the sum of each
 -- kW x kH window of a plane, stepping dW, dH (default 1), times a weight per
 -- plane plus a bias per plane (Torch7's): out[c] = weight[c] * sum + bias[c].
 -- Input (nInputPlane, H, W) or (batch, nInputPlane, H, W); oH = (H - kH) / dH + 1.

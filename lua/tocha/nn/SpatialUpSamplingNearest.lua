@@ -1,4 +1,4 @@
--- nn.SpatialUpSamplingNearest(scale): enlarges the last two dimensions of a
+--- nn.SpatialUpSamplingNearest(scale): enlarges the last two dimensions of a
 -- (planes, H, W) or (batch, planes, H, W) input by the integer scale,
 -- repeating each pixel in a scale x scale block (Torch7's; field
 -- scale_factor).

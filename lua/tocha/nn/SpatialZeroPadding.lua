@@ -1,4 +1,4 @@
--- nn.SpatialZeroPadding(padLeft [, padRight, padTop, padBottom]): pads the
+--- nn.SpatialZeroPadding(padLeft [, padRight, padTop, padBottom]): pads the
 -- last two dimensions of (planes, H, W) or (batch, planes, H, W) input with
 -- zeros (the missing pads default to padLeft); negative pads crop.
 local tocha = require "tocha"

@@ -1,4 +1,4 @@
--- nn.SplitTable(dimension [, nInputDims]): splits a tensor into the table
+--- nn.SplitTable(dimension [, nInputDims]): splits a tensor into the table
 -- of its slices along `dimension` (Torch7's).  With nInputDims, an input
 -- of nInputDims + 1 dimensions is a batch and the dimension moves one up;
 -- a negative dimension counts from the end.

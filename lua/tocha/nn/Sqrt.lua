@@ -1,4 +1,4 @@
--- nn.Sqrt([eps]): y = sqrt(x + eps) (eps 0), as Torch7's nn.Sqrt; the
+--- nn.Sqrt([eps]): y = sqrt(x + eps) (eps 0), as Torch7's nn.Sqrt; the
 -- gradient 1 / (2 y) is 0 where y is 0.
 local tocha = require "tocha"
 local utils = require "tocha.utils"

@@ -1,4 +1,4 @@
--- nn.Square(): y = x^2. (Torch7's nn.Square).
+--- nn.Square(): y = x^2. (Torch7's nn.Square).
 local tocha = require "tocha"
 local utils = require "tocha.utils"
 

@@ -1,4 +1,4 @@
--- nn.Squeeze([dim [, numInputDims]]): drops dimensions of size 1 (all of
+--- nn.Squeeze([dim [, numInputDims]]): drops dimensions of size 1 (all of
 -- them, or only `dim`), as Torch7's nn.Squeeze; with numInputDims an input
 -- of numInputDims + 1 dimensions is a batch (its first dimension is kept
 -- even when it is 1, and dim moves one up).

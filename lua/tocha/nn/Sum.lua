@@ -1,4 +1,4 @@
--- nn.Sum([dimension [, nInputDims [, sizeAverage [, squeeze]]]]): the sum
+--- nn.Sum([dimension [, nInputDims [, sizeAverage [, squeeze]]]]): the sum
 -- of the input along `dimension` (1; negative from the end), as Torch7's
 -- nn.Sum; with nInputDims an input of nInputDims + 1 dimensions is a batch
 -- and the dimension moves one up; sizeAverage divides by the size summed

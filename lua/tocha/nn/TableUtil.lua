@@ -1,4 +1,4 @@
--- Shared checks of the table modules (ParallelTable, MapTable, ZipTable,
+--- Shared checks of the table modules (ParallelTable, MapTable, ZipTable,
 -- FlattenTable, ...): one rule, one place.
 local tocha = require "tocha"
 

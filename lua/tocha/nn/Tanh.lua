@@ -1,4 +1,4 @@
--- nn.Tanh(): y = tanh(x) (Torch7's nn.Tanh).
+--- nn.Tanh(): y = tanh(x) (Torch7's nn.Tanh).
 local tocha = require "tocha"
 
 local Tanh = tocha.class("nn.Tanh", "nn.Module")

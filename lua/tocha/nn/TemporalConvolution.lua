@@ -1,4 +1,4 @@
--- nn.TemporalConvolution(inputFrameSize, outputFrameSize, kW [, dW]): a 1-D
+--- nn.TemporalConvolution(inputFrameSize, outputFrameSize, kW [, dW]): a 1-D
 -- convolution over sequences of frames, (nInputFrame, inputFrameSize) or
 -- (batch, nInputFrame, inputFrameSize) input, as Torch7.  weight:
 -- outputFrameSize x (kW * inputFrameSize), the window's frames one after

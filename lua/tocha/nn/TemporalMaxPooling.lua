@@ -1,4 +1,4 @@
--- nn.TemporalMaxPooling(kW [, dW]): the maximum of each window of kW frames,
+--- nn.TemporalMaxPooling(kW [, dW]): the maximum of each window of kW frames,
 -- stepping dW (default kW), feature by feature, over (nInputFrame,
 -- frameSize) or (batch, nInputFrame, frameSize) input; nOutputFrame =
 -- floor((nInputFrame - kW) / dW) + 1.  `indices` (a LongTensor of the

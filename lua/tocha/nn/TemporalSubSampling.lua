@@ -1,4 +1,4 @@
--- nn.TemporalSubSampling(inputFrameSize, kW [, dW]): each feature summed
+--- nn.TemporalSubSampling(inputFrameSize, kW [, dW]): each feature summed
 -- over windows of kW frames stepping dW (default 1), scaled by its weight
 -- and shifted by its bias, over (nInputFrame, inputFrameSize) or (batch,
 -- nInputFrame, inputFrameSize) input:

@@ -1,4 +1,4 @@
--- Tensor type names as Torch7 code writes them ("torch.FloatTensor") or as
+--- Tensor type names as Torch7 code writes them ("torch.FloatTensor") or as
 -- tocha does ("tocha.FloatTensor"): one conversion for nn.Copy and nn.DontCast.
 local tocha = require "tocha"
 

@@ -1,4 +1,4 @@
--- nn.Threshold([th [, v [, inplace]]]): y = x where x > th, else v
+--- nn.Threshold([th [, v [, inplace]]]): y = x where x > th, else v
 -- (defaults 1e-6 and 0), as Torch7's nn.Threshold; the gradient passes
 -- where x > th.
 local tocha = require "tocha"

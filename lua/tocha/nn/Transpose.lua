@@ -1,4 +1,4 @@
--- nn.Transpose({d1, d2}, {d3, d4}, ...): the input with each pair of
+--- nn.Transpose({d1, d2}, {d3, d4}, ...): the input with each pair of
 -- dimensions swapped in turn (Torch7's nn.Transpose); the output is a
 -- view.
 local tocha = require "tocha"

@@ -1,4 +1,4 @@
--- nn.Unsqueeze(pos [, numInputDims]): inserts a dimension of size 1 before
+--- nn.Unsqueeze(pos [, numInputDims]): inserts a dimension of size 1 before
 -- dimension `pos` (pos = dim + 1 appends), as Torch7's nn.Unsqueeze; with
 -- numInputDims the input's first dim - numInputDims dimensions are batch
 -- dimensions and pos counts after them.
@@ -15,6 +15,7 @@ function Unsqueeze:__init(pos, numInputDims)
   end
 end
 
+--- The number of non-batch dimensions of the input (so that a batch is recognised); returns self.
 function Unsqueeze:setNumInputDims(numInputDims)
   self.numInputDims = numInputDims and utils.checkinteger(numInputDims, "nn.Unsqueeze", "numInputDims", 1)
   return self

@@ -1,4 +1,4 @@
--- nn.UpSampling(scale [, mode]): enlarges the last two dimensions of a 4D
+--- nn.UpSampling(scale [, mode]): enlarges the last two dimensions of a 4D
 -- input (batch, planes, h, w), or the last three of a 5D one, by the
 -- integer scale (Torch7's).  mode 'nearest' (default) repeats each value
 -- scale times; 'linear' interpolates (bi- or trilinearly) with the corners

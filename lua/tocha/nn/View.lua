@@ -1,4 +1,4 @@
--- nn.View(sizes...): the input seen with another shape, sharing its
+--- nn.View(sizes...): the input seen with another shape, sharing its
 -- storage (Torch7's nn.View).  One size may be -1 (inferred).  Extra
 -- leading elements make a batch: View(2, 3) maps 6 -> 2x3 and 4x6 ->
 -- 4x2x3.  setNumInputDims(n) says how many trailing input dims make one
@@ -40,6 +40,7 @@ function View:__init(...)
   self.numInputDims = nil
 end
 
+--- The number of non-batch dimensions of the input (so that a batch is recognised); returns self.
 function View:setNumInputDims(numInputDims)
   if numInputDims ~= nil then numInputDims = utils.checkinteger(numInputDims, "nn.View", "numInputDims", 1) end
   self.numInputDims = numInputDims
@@ -48,7 +49,7 @@ end
 
 local shape = utils.shape
 
--- The batch size, or nil when the input is a single sample.
+--- The batch size, or nil when the input is a single sample.
 function View:batchSize(input)
   local ndim = input:dim()
   local sample_dims = math.min(self.numInputDims or ndim, ndim)

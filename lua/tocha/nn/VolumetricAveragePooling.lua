@@ -1,4 +1,4 @@
--- nn.VolumetricAveragePooling(kT, kW, kH [, dT, dW, dH]): the mean of each
+--- nn.VolumetricAveragePooling(kT, kW, kH [, dT, dW, dH]): the mean of each
 -- kT x kH x kW window, stepping dT, dH, dW (default: the kernel), over
 -- (planes, T, H, W) or (batch, planes, T, H, W) input, as Torch7 (no
 -- padding): oT = floor((T - kT) / dT) + 1, and so for H and W.
@@ -49,7 +49,7 @@ function VolumetricAveragePooling.checkVolume(self, input, padT, padW, padH, lev
   return t
 end
 
--- The windows of x (dimension t is T): (..., oT, oH, oW, kT, kH, kW).
+--- The windows of x (dimension t is T): (..., oT, oH, oW, kT, kH, kW).
 function VolumetricAveragePooling.windows(self, x, t)
   return x:unfold(t, self.kT, self.dT):unfold(t + 1, self.kH, self.dH):unfold(t + 2, self.kW, self.dW)
 end

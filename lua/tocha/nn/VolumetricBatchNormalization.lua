@@ -1,4 +1,4 @@
--- nn.VolumetricBatchNormalization(nFeature [, eps, momentum, affine]):
+--- nn.VolumetricBatchNormalization(nFeature [, eps, momentum, affine]):
 -- BatchNormalization of each feature volume of (batch, nFeature, D, H, W)
 -- input, with statistics over the batch and the volume; when evaluating,
 -- one (nFeature, D, H, W) volume too (Torch7's rule), run as a batch of one.

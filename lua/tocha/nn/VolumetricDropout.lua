@@ -1,4 +1,4 @@
--- nn.VolumetricDropout(p, ...): SpatialDropout for volumes, one mask bit
+--- nn.VolumetricDropout(p, ...): SpatialDropout for volumes, one mask bit
 -- per feature volume of (features, t, h, w) or (batch, features, t, h, w)
 -- input, with SpatialDropout's arguments and semantics (Torch7's v1 scaling
 -- under tocha.compat and for Torch7 files).
@@ -6,6 +6,7 @@ local tocha = require "tocha"
 
 local VolumetricDropout = tocha.class("nn.VolumetricDropout", "nn.SpatialDropout")
 
+--- The number of elements that share one drop decision (a whole feature volume) for input.
 function VolumetricDropout:groupSize(input)
   local dim = input:dim()
   if dim ~= 4 and dim ~= 5 then

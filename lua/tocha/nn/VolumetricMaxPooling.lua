@@ -1,4 +1,4 @@
--- nn.VolumetricMaxPooling(kT, kW, kH [, dT, dW, dH, padT, padW, padH]): the
+--- nn.VolumetricMaxPooling(kT, kW, kH [, dT, dW, dH, padT, padW, padH]): the
 -- maximum of each kT x kH x kW window, stepping dT, dH, dW (default: the
 -- kernel), over (planes, T, H, W) or (batch, planes, T, H, W) input padded
 -- by padT, padH, padW (at most half the kernel) with -inf.  oT =
@@ -34,11 +34,13 @@ function VolumetricMaxPooling:__init(kT, kW, kH, dT, dW, dH, padT, padW, padH)
   self.indices = tocha.LongTensor()
 end
 
+--- Output sizes rounded up; returns self.
 function VolumetricMaxPooling:ceil()
   self.ceil_mode = true
   return self
 end
 
+--- Output sizes rounded down (the default); returns self.
 function VolumetricMaxPooling:floor()
   self.ceil_mode = false
   return self

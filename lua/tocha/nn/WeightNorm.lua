@@ -1,4 +1,4 @@
--- nn.WeightNorm(module [, outputDim]): weight normalisation of any module
+--- nn.WeightNorm(module [, outputDim]): weight normalisation of any module
 -- with a weight (Salimans and Kingma; Torch7's): the weight, viewed as
 -- (size along outputDim (1)) x (the rest), is g .* v / ||v|| row by row,
 -- ||v|| = sqrt(sum v^2 + 1e-4) as in Torch7, with learnable v and g.
@@ -39,12 +39,13 @@ function WeightNorm:__init(module, outputDim)
   self:resetInit()
 end
 
--- t (weight-shaped) with outputDim moved to the front, and back.
+--- t (weight-shaped) with outputDim moved to the front, and back.
 function WeightNorm:permuteIn(t)
   for i = self.outputDim - 1, 1, -1 do t = t:transpose(i, i + 1) end
   return t
 end
 
+--- Tensor t with the output dimension moved back to its place in the wrapped module's weight.
 function WeightNorm:permuteOut(t)
   for i = 1, self.outputDim - 1 do t = t:transpose(i, i + 1) end
   return t

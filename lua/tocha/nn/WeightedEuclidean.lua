@@ -1,4 +1,4 @@
--- nn.WeightedEuclidean(inputSize, outputSize): y_j = || c_j .* (w_j - x) ||
+--- nn.WeightedEuclidean(inputSize, outputSize): y_j = || c_j .* (w_j - x) ||
 -- with a learnable template w_j and diagonal scale c_j per output (the
 -- columns of weight and diagCov, inputSize x outputSize; Torch7's).
 -- parameters() returns {weight, diagCov}.

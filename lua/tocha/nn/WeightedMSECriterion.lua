@@ -1,4 +1,4 @@
--- nn.WeightedMSECriterion(w): MSECriterion between input and target .* w,
+--- nn.WeightedMSECriterion(w): MSECriterion between input and target .* w,
 -- as Torch7 computes it (the weight scales the target, not the squared
 -- error); w has the target's shape or, for a batch, one row's shape.
 local tocha = require "tocha"

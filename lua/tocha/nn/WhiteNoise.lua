@@ -1,4 +1,4 @@
--- nn.WhiteNoise([mean [, std]]): in training adds Gaussian noise of mean
+--- nn.WhiteNoise([mean [, std]]): in training adds Gaussian noise of mean
 -- (0) and std (0.1) to the input; in evaluation adds mean only (Torch7's).
 -- The gradient passes unchanged.
 local tocha = require "tocha"

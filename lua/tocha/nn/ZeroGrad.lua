@@ -1,4 +1,4 @@
--- nn.ZeroGrad(): the identity forward; the gradient is zero (Torch7's).
+--- nn.ZeroGrad(): the identity forward; the gradient is zero (Torch7's).
 local tocha = require "tocha"
 local utils = require "tocha.utils"
 

@@ -1,4 +1,4 @@
--- nn.ZipTable(): { {a1, a2}, {b1, b2} } becomes { {a1, b1}, {a2, b2} }
+--- nn.ZipTable(): { {a1, a2}, {b1, b2} } becomes { {a1, b1}, {a2, b2} }
 -- (the same tensors; Torch7's); backward zips gradOutput back.
 local tocha = require "tocha"
 local TableUtil = require "tocha.nn.TableUtil"

@@ -1,4 +1,4 @@
--- nn.hessian: estimates of the diagonal of the Hessian (Torch7's
+--- nn.hessian: estimates of the diagonal of the Hessian (Torch7's
 -- hessian.lua, experimental there too).  nn.hessian.enable() adds
 -- updateDiagHessianInput, accDiagHessianParameters and
 -- initDiagHessianParameters to Module, Sequential, MSECriterion, Linear,
@@ -79,6 +79,8 @@ end
 
 local enabled = false
 
+--- nn.hessian.enable(): adds the diagonal-Hessian methods (updateDiagHessianInput, ...)
+-- to the modules that support them.
 function hessian.enable()
   if enabled then return end
   enabled = true

@@ -1,4 +1,4 @@
--- tocha.nn: neural network modules with Torch7's protocol.
+--- tocha.nn: neural network modules with Torch7's protocol.
 local tocha = require "tocha"
 
 local nn = {}

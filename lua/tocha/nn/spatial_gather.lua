@@ -1,4 +1,4 @@
--- Shared by the spatial modules whose output pixel (i, j) copies input pixel
+--- Shared by the spatial modules whose output pixel (i, j) copies input pixel
 -- (rows[i], cols[j]) (padding by reflection or replication, nearest
 -- upsampling): forward gathers with index(), backward scatters with
 -- indexAdd(). Not a module.

@@ -1,4 +1,4 @@
--- nn.utils: Torch7's helpers on tensors and nested tables of tensors
+--- nn.utils: Torch7's helpers on tensors and nested tables of tensors
 -- (recursiveResizeAs, recursiveFill, recursiveAdd, recursiveCopy,
 -- recursiveType, addSingletonDimension, clear), plus the argument checks
 -- that tocha's containers of modules and criterions share.

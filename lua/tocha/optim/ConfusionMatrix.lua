@@ -1,4 +1,4 @@
--- optim.ConfusionMatrix(nclasses | classes): counts (target, prediction)
+--- optim.ConfusionMatrix(nclasses | classes): counts (target, prediction)
 -- pairs as Torch7's.  mat[t][p] counts samples of class t predicted as p;
 -- updateValids() computes per-class accuracy (valids: the diagonal over the
 -- row sums), intersection-over-union (unionvalids), their averages over the

@@ -1,4 +1,4 @@
--- optim.Logger([filename [, timestamp]]): records named values once per
+--- optim.Logger([filename [, timestamp]]): records named values once per
 -- epoch (one row per add) and plots them without gnuplot.
 --
 --   local logger = optim.Logger("train.log")   -- or optim.Logger() for memory only
@@ -149,6 +149,7 @@ function Logger:style(styles)
   return self
 end
 
+--- Plots the values on a logarithmic scale when value is true.
 function Logger:setlogscale(value)
   self.logscale = value and true or false
   return self

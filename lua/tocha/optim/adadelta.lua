@@ -1,4 +1,4 @@
--- optim.adadelta(opfunc, x [, config [, state]]) -> x, {f(x)}: ADADELTA
+--- optim.adadelta(opfunc, x [, config [, state]]) -> x, {f(x)}: ADADELTA
 -- (Zeiler, 2012) as Torch7's.
 --
 -- config: rho (0.9, in [0, 1)): the decay of both running averages; eps
@@ -16,6 +16,9 @@ local KEYS = check.keys("adadelta", {
   "evalCounter", "paramVariance", "accDelta", "paramStd", "delta",
 })
 
+--- ADADELTA: x, fs = optim.adadelta(opfunc, x [, config [, state]]).
+-- opfunc(x) returns f(x) and df/dx; x is updated in place. The config keys,
+-- their defaults and the state are in the module description above.
 function optim.adadelta(opfunc, x, config, state)
   config, state = check.arguments("adadelta", opfunc, x, config, state)
   check.config(KEYS, config)

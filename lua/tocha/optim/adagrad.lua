@@ -1,4 +1,4 @@
--- optim.adagrad(opfunc, x [, config [, state]]) -> x, {f(x)}: AdaGrad
+--- optim.adagrad(opfunc, x [, config [, state]]) -> x, {f(x)}: AdaGrad
 -- (Duchi et al., 2011) as Torch7's.
 --
 -- config: learningRate (1e-3), learningRateDecay (0): the step at
@@ -16,6 +16,9 @@ local KEYS = check.keys("adagrad", {
   "evalCounter", "paramVariance", "paramStd",
 })
 
+--- AdaGrad: x, fs = optim.adagrad(opfunc, x [, config [, state]]).
+-- opfunc(x) returns f(x) and df/dx; x is updated in place. The config keys,
+-- their defaults and the state are in the module description above.
 function optim.adagrad(opfunc, x, config, state)
   config, state = check.arguments("adagrad", opfunc, x, config, state)
   check.config(KEYS, config)

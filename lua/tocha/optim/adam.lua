@@ -1,4 +1,4 @@
--- optim.adam(opfunc, x [, config [, state]]) -> x, {f(x)}: Adam (Kingma and
+--- optim.adam(opfunc, x [, config [, state]]) -> x, {f(x)}: Adam (Kingma and
 -- Ba, 2014) as Torch7's, with learning-rate decay and L2 weight decay.
 --
 -- config: learningRate (1e-3), learningRateDecay (0): the step size at
@@ -20,6 +20,9 @@ local KEYS = check.keys("adam", {
   "t", "m", "v", "denom",
 })
 
+--- Adam: x, fs = optim.adam(opfunc, x [, config [, state]]).
+-- opfunc(x) returns f(x) and df/dx; x is updated in place. The config keys,
+-- their defaults and the state are in the module description above.
 function optim.adam(opfunc, x, config, state)
   config, state = check.arguments("adam", opfunc, x, config, state)
   check.config(KEYS, config)

@@ -1,4 +1,4 @@
--- optim.adamax(opfunc, x [, config [, state]]) -> x, {f(x)}: AdaMax, the
+--- optim.adamax(opfunc, x [, config [, state]]) -> x, {f(x)}: AdaMax, the
 -- infinity-norm variant of Adam (Kingma and Ba, 2014), as Torch7's.
 --
 -- config: learningRate (0.002); beta1 (0.9) and beta2 (0.999), in [0, 1);
@@ -15,6 +15,9 @@ local KEYS = check.keys("adamax", {
   "t", "m", "u", "tmp",
 })
 
+--- AdaMax: x, fs = optim.adamax(opfunc, x [, config [, state]]).
+-- opfunc(x) returns f(x) and df/dx; x is updated in place. The config keys,
+-- their defaults and the state are in the module description above.
 function optim.adamax(opfunc, x, config, state)
   config, state = check.arguments("adamax", opfunc, x, config, state)
   check.config(KEYS, config)

@@ -1,4 +1,4 @@
--- optim.asgd(opfunc, x [, config [, state]]) -> x, {f(x)}, ax: averaged
+--- optim.asgd(opfunc, x [, config [, state]]) -> x, {f(x)}, ax: averaged
 -- SGD (Polyak and Juditsky; Bottou, "Stochastic gradient tricks") as
 -- Torch7's.  ax is the running average of the iterates, the estimate to
 -- use once the average has started (after t0 steps).
@@ -17,6 +17,9 @@ local KEYS = check.keys("asgd", {
   "eta_t", "mu_t", "t", "ax", "tmp",
 })
 
+--- averaged SGD: x, fs = optim.asgd(opfunc, x [, config [, state]]).
+-- opfunc(x) returns f(x) and df/dx; x is updated in place. The config keys,
+-- their defaults and the state are in the module description above.
 function optim.asgd(opfunc, x, config, state)
   config, state = check.arguments("asgd", opfunc, x, config, state)
   check.config(KEYS, config)

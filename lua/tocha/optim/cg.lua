@@ -1,4 +1,4 @@
--- optim.cg(opfunc, x [, config [, state]]) -> x, {f per iteration}, nEvals:
+--- optim.cg(opfunc, x [, config [, state]]) -> x, {f per iteration}, nEvals:
 -- nonlinear conjugate gradients (Polak-Ribiere with restarts, "PR+"), each
 -- step found by a strong-Wolfe line search (optim.lswolfe with c2 = 0.1,
 -- as conjugate gradients want).
@@ -19,6 +19,9 @@ local KEYS = check.keys("cg", {
   "funcEval",
 })
 
+--- nonlinear conjugate gradients: x, fs = optim.cg(opfunc, x [, config [, state]]).
+-- opfunc(x) returns f(x) and df/dx; x is updated in place. The config keys,
+-- their defaults and the state are in the module description above.
 function optim.cg(opfunc, x, config, state)
   config, state = check.arguments("cg", opfunc, x, config, state)
   check.config(KEYS, config)

@@ -1,4 +1,4 @@
--- Argument and configuration checks shared by the optimisers.  Errors read
+--- Argument and configuration checks shared by the optimisers.  Errors read
 -- "bad argument #k to 'sgd' (config.momentum must be in [0, 1), got 1.5)"
 -- and point at the code that called the optimiser.
 local tocha = require "tocha"

@@ -1,4 +1,4 @@
--- optim.cmaes(opfunc, x [, config [, state]]) -> x, {best f per generation},
+--- optim.cmaes(opfunc, x [, config [, state]]) -> x, {best f per generation},
 -- nEvals: the covariance matrix adaptation evolution strategy, (mu/mu_w,
 -- lambda)-CMA-ES with rank-one and rank-mu updates and cumulative step
 -- size adaptation (Hansen, "The CMA Evolution Strategy: A Tutorial").  It
@@ -63,6 +63,9 @@ local KEYS = check.keys("cmaes", {
   "sigma", "maxEval", "ftarget", "popsize", "verb_disp",
 })
 
+--- CMA-ES: x, fs = optim.cmaes(opfunc, x [, config [, state]]).
+-- opfunc(x) returns f(x) and df/dx; x is updated in place. The config keys,
+-- their defaults and the state are in the module description above.
 function optim.cmaes(opfunc, x, config, state)
   config = check.arguments("cmaes", opfunc, x, config, state)
   check.config(KEYS, config)

@@ -1,4 +1,4 @@
--- optim.de(opfunc, x [, config [, state]]) -> x, {best f after each
+--- optim.de(opfunc, x [, config [, state]]) -> x, {best f after each
 -- evaluation}: differential evolution, DE/rand/1/bin (Storn and Price,
 -- 1997).  It needs f only (opfunc may return f alone, or f and a gradient,
 -- which is not used).  The population starts as x and popsize - 1 points
@@ -18,6 +18,9 @@ local KEYS = check.keys("de", {
   "popsize", "scaleFactor", "crossoverRate", "maxFEs",
 })
 
+--- differential evolution: x, fs = optim.de(opfunc, x [, config [, state]]).
+-- opfunc(x) returns f(x) and df/dx; x is updated in place. The config keys,
+-- their defaults and the state are in the module description above.
 function optim.de(opfunc, x, config, state)
   config = check.arguments("de", opfunc, x, config, state)
   check.config(KEYS, config)

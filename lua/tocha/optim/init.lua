@@ -1,4 +1,4 @@
--- tocha.optim: optimisers with Torch7's calling convention
+--- tocha.optim: optimisers with Torch7's calling convention
 -- x, fs = optim.sgd(opfunc, x, config, state), plus ConfusionMatrix and Logger.
 local tocha = require "tocha"
 

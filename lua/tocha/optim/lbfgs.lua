@@ -1,4 +1,4 @@
--- optim.lbfgs(opfunc, x [, config [, state]]) -> x, {f per iteration}, nEvals:
+--- optim.lbfgs(opfunc, x [, config [, state]]) -> x, {f per iteration}, nEvals:
 -- limited-memory BFGS as Torch7's, with a fixed step or a line search.
 --
 -- config: maxIter (20): iterations per call; maxEval (1.25 maxIter):
@@ -29,6 +29,9 @@ local KEYS = check.keys("lbfgs", {
   "funcEval", "nIter", "dir_bufs", "stp_bufs", "d", "t", "g_old", "f_old", "Hdiag",
 })
 
+--- L-BFGS: x, fs = optim.lbfgs(opfunc, x [, config [, state]]).
+-- opfunc(x) returns f(x) and df/dx; x is updated in place. The config keys,
+-- their defaults and the state are in the module description above.
 function optim.lbfgs(opfunc, x, config, state)
   config, state = check.arguments("lbfgs", opfunc, x, config, state)
   check.config(KEYS, config)

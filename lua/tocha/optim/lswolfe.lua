@@ -1,4 +1,4 @@
--- optim.lswolfe(opfunc, x, t, d, f, g, gtd [, options]) -> f, g, x, t, nEvals:
+--- optim.lswolfe(opfunc, x, t, d, f, g, gtd [, options]) -> f, g, x, t, nEvals:
 -- a line search along d from x for a step t satisfying the strong Wolfe
 -- conditions, with Torch7's calling convention (it is what optim.lbfgs
 -- and optim.cg call as config.lineSearch).
@@ -39,6 +39,7 @@ end
 
 local function fail(msg) error("lswolfe: " .. msg, 3) end
 
+--- A strong-Wolfe line search along d (see the module description for the arguments and options).
 function optim.lswolfe(opfunc, x, t, d, f, g, gtd, options)
   options = options or {}
   if type(options) ~= "table" then

@@ -1,4 +1,4 @@
--- optim.nag(opfunc, x [, config [, state]]) -> x, {f(x)}: Nesterov's
+--- optim.nag(opfunc, x [, config [, state]]) -> x, {f(x)}: Nesterov's
 -- accelerated gradient as Torch7's: the gradient is taken at the point
 -- the momentum leads to, x + momentum * v.
 --
@@ -16,6 +16,9 @@ local KEYS = check.keys("nag", {
   "evalCounter", "dfdx", "deltaParameters",
 })
 
+--- Nesterov's accelerated gradient: x, fs = optim.nag(opfunc, x [, config [, state]]).
+-- opfunc(x) returns f(x) and df/dx; x is updated in place. The config keys,
+-- their defaults and the state are in the module description above.
 function optim.nag(opfunc, x, config, state)
   config, state = check.arguments("nag", opfunc, x, config, state)
   check.config(KEYS, config)

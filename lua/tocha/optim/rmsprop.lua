@@ -1,4 +1,4 @@
--- optim.rmsprop(opfunc, x [, config [, state]]) -> x, {f(x)}: RMSprop
+--- optim.rmsprop(opfunc, x [, config [, state]]) -> x, {f(x)}: RMSprop
 -- (Tieleman and Hinton, 2012) as Torch7's.
 --
 -- config: learningRate (1e-2); alpha (0.99, in [0, 1)): the decay of the
@@ -16,6 +16,9 @@ local KEYS = check.keys("rmsprop", {
   "m", "tmp",
 })
 
+--- RMSprop: x, fs = optim.rmsprop(opfunc, x [, config [, state]]).
+-- opfunc(x) returns f(x) and df/dx; x is updated in place. The config keys,
+-- their defaults and the state are in the module description above.
 function optim.rmsprop(opfunc, x, config, state)
   config, state = check.arguments("rmsprop", opfunc, x, config, state)
   check.config(KEYS, config)

@@ -1,4 +1,4 @@
--- optim.rprop(opfunc, x [, config [, state]]) -> x, {f(x) per iteration}:
+--- optim.rprop(opfunc, x [, config [, state]]) -> x, {f(x) per iteration}:
 -- resilient backpropagation (Riedmiller and Braun, 1993; the Rprop-
 -- variant, as Torch7's).  Each parameter has its own step, grown by
 -- etaplus while its gradient keeps its sign and shrunk by etaminus when the
@@ -22,6 +22,9 @@ local KEYS = check.keys("rprop", {
   "delta", "stepsize", "sign", "factor", "direction",
 })
 
+--- Rprop: x, fs = optim.rprop(opfunc, x [, config [, state]]).
+-- opfunc(x) returns f(x) and df/dx; x is updated in place. The config keys,
+-- their defaults and the state are in the module description above.
 function optim.rprop(opfunc, x, config, state)
   config, state = check.arguments("rprop", opfunc, x, config, state)
   check.config(KEYS, config)

@@ -1,4 +1,4 @@
--- optim.sgd(opfunc, x [, config [, state]]) -> x, {f(x)}: stochastic
+--- optim.sgd(opfunc, x [, config [, state]]) -> x, {f(x)}: stochastic
 -- gradient descent as Torch7's, with weight decay, momentum (dampened or
 -- Nesterov), learning-rate decay and per-parameter learning rates.
 --
@@ -34,6 +34,9 @@ local KEYS = check.keys("sgd", {
   "evalCounter", "dfdx", "decayParameters", "deltaParameters",
 })
 
+--- stochastic gradient descent: x, fs = optim.sgd(opfunc, x [, config [, state]]).
+-- opfunc(x) returns f(x) and df/dx; x is updated in place. The config keys,
+-- their defaults and the state are in the module description above.
 function optim.sgd(opfunc, x, config, state)
   config, state = check.arguments("sgd", opfunc, x, config, state)
   check.config(KEYS, config)
