@@ -620,3 +620,116 @@ describe("nn.SpatialAutoCropMSECriterion", function()
     assert.has_error(function() c:forward(rand(2, 5, 5), rand(2, 5, 4)) end)
   end)
 end)
+
+-- ---- LRN, LP pooling, dynamic k-max pooling, dilated volumetric max pooling, unpooling, local conv
+
+describe("nn.SpatialCrossMapLRN", function()
+  it("normalises by the squares of the neighbouring planes", function()
+    local m = nn.SpatialCrossMapLRN(3, 0.5, 0.7, 2):double()
+    local x = rand(2, 4, 3, 2)
+    local y = m:forward(x)
+    for n = 1, 2 do for c = 1, 4 do for i = 1, 3 do for j = 1, 2 do
+      local s = 0
+      for q = math.max(1, c - 1), math.min(4, c + 1) do s = s + x[n][q][i][j] ^ 2 end
+      local want = x[n][c][i][j] * (2 + 0.5 / 3 * s) ^ -0.7
+      assert.is_true(math.abs(y[n][c][i][j] - want) <= 1e-12)
+    end end end end
+    assert.is_true(gradients(nn.SpatialCrossMapLRN(5, 0.3, 0.6, 1), rand(6, 3, 3)) <= 1e-6)
+    assert.is_true(gradients(nn.SpatialCrossMapLRN(1), rand(2, 3, 2, 2)) <= 1e-6)
+    assert.has_error(function() nn.SpatialCrossMapLRN(4) end)
+    assert.has_error(function() m:forward(rand(3, 3)) end)
+  end)
+end)
+
+describe("nn.SpatialLPPooling", function()
+  it("takes the p-norm of each window", function()
+    for _, p in ipairs({ 2, 3 }) do
+      local m = nn.SpatialLPPooling(2, p, 2, 3, 2, 1):double()
+      local x = tocha.DoubleTensor(2, 5, 4):uniform(0.1, 1)
+      local y = m:forward(x)
+      assert.are.same({ 2, 3, 2 }, y:size():totable())
+      for c = 1, 2 do for i = 1, 3 do for j = 1, 2 do
+        local s = 0
+        for a = 0, 2 do for b = 0, 1 do s = s + x[c][i + a][(j - 1) * 2 + 1 + b] ^ p end end
+        assert.is_true(math.abs(y[c][i][j] - s ^ (1 / p)) <= 1e-12)
+      end end end
+      assert.is_true(gradients(m, x) <= 1e-6)
+    end
+  end)
+end)
+
+describe("nn.TemporalDynamicKMaxPooling", function()
+  it("keeps the k largest values of each feature in their order", function()
+    local m = nn.TemporalDynamicKMaxPooling(2, 0.5):double()
+    local x = tocha.DoubleTensor({ { 1, 9 }, { 5, 8 }, { 2, 1 }, { 7, 3 }, { 3, 7 }, { 0, 2 }, { 6, 4 } })
+    local y = m:forward(x) -- k = max(2, ceil(3.5)) = 4
+    assert.are.same({ { 5, 9 }, { 7, 8 }, { 3, 7 }, { 6, 4 } }, y:totable())
+    local gi = m:backward(x, tocha.DoubleTensor(4, 2):fill(1))
+    assert.are.same({ { 0, 1 }, { 1, 1 }, { 0, 0 }, { 1, 0 }, { 1, 1 }, { 0, 0 }, { 1, 1 } }, gi:totable())
+    local b = rand(3, 7, 2)
+    b[2]:copy(x)
+    assert.are.equal(0, maxdiff(m:forward(b)[2], y))
+    assert.is_true(gradients(m, rand(2, 6, 3)) <= 1e-6)
+    assert.has_error(function() nn.TemporalDynamicKMaxPooling(5):forward(rand(4, 2)) end)
+  end)
+end)
+
+describe("nn.VolumetricDilatedMaxPooling and nn.VolumetricMaxUnpooling", function()
+  it("VolumetricDilatedMaxPooling takes the maximum over dilated windows", function()
+    for _, ceil in ipairs({ false, true }) do
+      local m = nn.VolumetricDilatedMaxPooling(2, 2, 3, 1, 2, 2, 0, 1, 1, 2, 1, 2):double()
+      if ceil then m:ceil() end
+      local x = rand(2, 5, 6, 5)
+      local y = m:forward(x)
+      local oT, oH, oW = y:size(2), y:size(3), y:size(4)
+      assert.are.equal(3, oT)
+      for c = 1, 2 do for t = 1, oT do for i = 1, oH do for j = 1, oW do
+        local best = -math.huge
+        for a = 0, 1 do for b = 0, 2 do for e = 0, 1 do
+          local zt, zy, zx = t + a * 2, (i - 1) * 2 - 1 + b * 2 + 1, (j - 1) * 2 - 1 + e + 1
+          if zy >= 1 and zy <= 6 and zx >= 1 and zx <= 5 then best = math.max(best, x[c][zt][zy][zx]) end
+        end end end
+        assert.are.equal(best, y[c][t][i][j])
+      end end end end
+      assert.is_true(gradients(m, x) <= 1e-6)
+    end
+  end)
+
+  it("VolumetricMaxUnpooling puts the maxima back", function()
+    local pool = nn.VolumetricMaxPooling(2, 2, 2, 2, 2, 2, 1, 0, 1):double()
+    local unpool = nn.VolumetricMaxUnpooling(pool)
+    for _, orig in ipairs({ rand(2, 4, 4, 4), rand(2, 2, 4, 4, 4) }) do
+      local pooled = pool:forward(orig):clone()
+      local y = unpool:forward(pooled)
+      assert.are.same(orig:size():totable(), y:size():totable())
+      local kept = y:ne(0)
+      assert.are.equal(pooled:nElement(), kept:sum())
+      assert.are.equal(0, maxdiff(y:maskedSelect(kept), orig:maskedSelect(kept)))
+      assert.is_true(math.abs(y:sum() - pooled:sum()) <= 1e-12)
+      assert.is_true(gradients(unpool, pooled) <= 1e-6)
+    end
+    assert.has_error(function() nn.VolumetricMaxUnpooling(nn.VolumetricMaxPooling(2, 2, 2, 1, 1, 1)) end)
+  end)
+end)
+
+describe("nn.SpatialConvolutionLocal", function()
+  it("applies a kernel of its own at each position", function()
+    local m = nn.SpatialConvolutionLocal(2, 3, 5, 4, 3, 2, 2, 1, 1, 0):double()
+    assert.are.same({ 3, 3, 3, 2, 2, 3 }, m.weight:size():totable())
+    local x = rand(2, 4, 5)
+    local y = m:forward(x)
+    assert.are.same({ 3, 3, 3 }, y:size():totable())
+    for o = 1, 3 do for i = 1, 3 do for j = 1, 3 do
+      local s = m.bias[o][i][j]
+      for c = 1, 2 do for a = 1, 2 do for b = 1, 3 do
+        local yy, xx = i - 1 + a, (j - 1) * 2 - 1 + b
+        if xx >= 1 and xx <= 5 then s = s + m.weight[i][j][o][c][a][b] * x[c][yy][xx] end
+      end end end
+      assert.is_true(math.abs(y[o][i][j] - s) <= 1e-12)
+    end end end
+    assert.is_true(gradients(m, x) <= 1e-6)
+    assert.is_true(gradients(nn.SpatialConvolutionLocal(1, 2, 4, 4, 2, 2, 2, 2), rand(3, 1, 4, 4)) <= 1e-6)
+    assert.has_error(function() m:forward(rand(2, 5, 5)) end)
+    assert.has_error(function() nn.SpatialConvolutionLocal(1, 1, 2, 2, 3, 3) end)
+  end)
+end)

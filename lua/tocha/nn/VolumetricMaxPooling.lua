@@ -58,23 +58,43 @@ end
 
 -- The geometry: dimension of T, the output's sizes {oT, oH, oW} and the
 -- padded volume's sizes.
+-- The kernel's extents {T, H, W}: dilation (k - 1) + 1 (VolumetricDilatedMaxPooling
+-- sets dilationT, dilationH, dilationW; 1 otherwise).
+local function spans(self)
+  local K = { self.kT, self.kH, self.kW }
+  local L = { self.dilationT or 1, self.dilationH or 1, self.dilationW or 1 }
+  return { L[1] * (K[1] - 1) + 1, L[2] * (K[2] - 1) + 1, L[3] * (K[3] - 1) + 1 }, L
+end
+
 local function geometry(self, input)
   local t = Avg.checkVolume(self, input, self.padT, self.padW, self.padH, 3)
   local S = { input:size(t), input:size(t + 1), input:size(t + 2) }
-  local K = { self.kT, self.kH, self.kW }
+  local E = spans(self)
   local D = { self.dT, self.dH, self.dW }
   local P = { self.padT, self.padH, self.padW }
   local o, padded = {}, {}
   for i = 1, 3 do
-    o[i] = out_size(self, S[i], K[i], D[i], P[i])
-    padded[i] = math.max((o[i] - 1) * D[i] + K[i], P[i] + S[i])
+    o[i] = out_size(self, S[i], E[i], D[i], P[i])
+    if o[i] < 1 then
+      error(string.format("%s: input volume %s is smaller than the dilated kernel %dx%dx%d", self.__typename,
+        utils.shape(input), E[1], E[2], E[3]), 3)
+    end
+    padded[i] = math.max((o[i] - 1) * D[i] + E[i], P[i] + S[i])
   end
   return t, o, padded, P
 end
 
--- The windows of the padded tensor x: (..., oT, oH, oW, kT, kH, kW).
+-- The windows of the padded tensor x: (..., oT, oH, oW, kT, kH, kW), their
+-- taps dilation apart.
 local function windows(self, x, t, o)
-  return Avg.windows(self, x, t):narrow(t, 1, o[1]):narrow(t + 1, 1, o[2]):narrow(t + 2, 1, o[3])
+  local E, L = spans(self)
+  local w = x:unfold(t, E[1], self.dT):unfold(t + 1, E[2], self.dH):unfold(t + 2, E[3], self.dW)
+  w = w:narrow(t, 1, o[1]):narrow(t + 1, 1, o[2]):narrow(t + 2, 1, o[3])
+  local d = w:dim()
+  for i = 1, 3 do
+    if L[i] > 1 then w = w:unfold(d - 3 + i, 1, L[i]):select(d + 1, 1) end
+  end
+  return w
 end
 
 local function padded_like(buffer, input, t, padded)
@@ -107,6 +127,7 @@ function VolumetricMaxPooling:updateOutput(input)
   size = tocha.LongStorage(size)
   self.output:resize(size):copy(values:view(size))
   self.indices:resize(size):copy(where:view(size)):add(-1)
+  self._inputSize = { input:size(t), input:size(t + 1), input:size(t + 2) } -- for VolumetricMaxUnpooling
   return self.output
 end
 

@@ -185,5 +185,11 @@ require "tocha.nn.SpatialMaxUnpooling"
 require "tocha.nn.SpatialUpSamplingBilinear"
 require "tocha.nn.VolumetricReplicationPadding"
 require "tocha.nn.SpatialAutoCropMSECriterion"
+require "tocha.nn.SpatialCrossMapLRN"
+require "tocha.nn.SpatialLPPooling"
+require "tocha.nn.TemporalDynamicKMaxPooling"
+require "tocha.nn.VolumetricDilatedMaxPooling"
+require "tocha.nn.VolumetricMaxUnpooling"
+require "tocha.nn.SpatialConvolutionLocal"
 
 return nn
