@@ -733,3 +733,48 @@ describe("nn.SpatialConvolutionLocal", function()
     assert.has_error(function() nn.SpatialConvolutionLocal(1, 1, 2, 2, 3, 3) end)
   end)
 end)
+
+describe("nn.SpatialFractionalMaxPooling and nn.VolumetricFractionalMaxPooling", function()
+  -- Torch7's window starts for sample u: floor((i + u) alpha) - floor(u alpha), the last at n - pool.
+  local function starts(u, n, out, pool)
+    local alpha = out > 1 and (n - pool) / (out - 1) or 0
+    local s = {}
+    for i = 0, out - 2 do s[i + 1] = math.floor((i + u) * alpha) - math.floor(u * alpha) end
+    s[out] = n - pool
+    return s
+  end
+
+  it("takes the maximum over the sampled windows", function()
+    local m = nn.SpatialFractionalMaxPooling(3, 2, 4, 3):double()
+    local x = rand(2, 2, 7, 9)
+    local y = m:forward(x)
+    assert.are.same({ 2, 2, 3, 4 }, y:size():totable())
+    for n = 1, 2 do for c = 1, 2 do
+      local u = m.randomSamples[n][c]
+      local sw, sh = starts(u[1], 9, 4, 3), starts(u[2], 7, 3, 2)
+      for i = 1, 3 do for j = 1, 4 do
+        local best = -math.huge
+        for a = 0, 1 do for b = 0, 2 do best = math.max(best, x[n][c][sh[i] + 1 + a][sw[j] + 1 + b]) end end
+        assert.are.equal(best, y[n][c][i][j])
+      end end
+    end end
+  end)
+
+  it("keeps its regions after fixPoolingRegions, and its gradients are right", function()
+    local m = nn.SpatialFractionalMaxPooling(2, 2, 0.5, 0.6):fixPoolingRegions():double()
+    local x = rand(3, 10, 11)
+    local y = m:forward(x):clone()
+    assert.are.same({ 3, 6, 5 }, y:size():totable())
+    assert.are.equal(0, maxdiff(m:forward(x), y))
+    assert.is_true(gradients(m, x) <= 1e-6)
+    local v = nn.VolumetricFractionalMaxPooling(2, 2, 3, 3, 2, 2):fixPoolingRegions():double()
+    local z = rand(2, 2, 5, 4, 6)
+    assert.are.same({ 2, 2, 2, 2, 3 }, v:forward(z):size():totable())
+    assert.is_true(gradients(v, z) <= 1e-6)
+  end)
+
+  it("refuses mixed sizes and ratios and too small inputs", function()
+    assert.has_error(function() nn.SpatialFractionalMaxPooling(2, 2, 3, 0.5) end)
+    assert.has_error(function() nn.SpatialFractionalMaxPooling(2, 2, 6, 6):forward(rand(1, 6, 6)) end)
+  end)
+end)

@@ -191,5 +191,7 @@ require "tocha.nn.TemporalDynamicKMaxPooling"
 require "tocha.nn.VolumetricDilatedMaxPooling"
 require "tocha.nn.VolumetricMaxUnpooling"
 require "tocha.nn.SpatialConvolutionLocal"
+require "tocha.nn.SpatialFractionalMaxPooling"
+require "tocha.nn.VolumetricFractionalMaxPooling"
 
 return nn
