@@ -778,3 +778,56 @@ describe("nn.SpatialFractionalMaxPooling and nn.VolumetricFractionalMaxPooling",
     assert.has_error(function() nn.SpatialFractionalMaxPooling(2, 2, 6, 6):forward(rand(1, 6, 6)) end)
   end)
 end)
+
+describe("nn.TanhShrink, nn.CriterionTable, nn.PrintSize, nn.StochasticGradient", function()
+  it("TanhShrink is x - tanh(x)", function()
+    local x = rand(3, 4)
+    local m = nn.TanhShrink():double()
+    local want = x:clone():apply(function(v) return v - (math.exp(v) - math.exp(-v)) / (math.exp(v) + math.exp(-v)) end)
+    assert.is_true(maxdiff(m:forward(x), want) <= 1e-15)
+    assert.is_true(gradients(m, x) <= 1e-6)
+  end)
+
+  it("CriterionTable wraps a criterion as a module of {input, target}", function()
+    local c = nn.CriterionTable(nn.MSECriterion():double())
+    local x, t = tocha.DoubleTensor({ 1, 2 }), tocha.DoubleTensor({ 0, 4 })
+    assert.are.equal(2.5, c:forward({ x, t }))
+    assert.are.same({ 1, -2 }, c:backward({ x, t }, 1)[1]:totable())
+    assert.has_error(function() c:forward(x) end)
+    assert.has_error(function() nn.CriterionTable(nn.Linear(2, 2)) end)
+  end)
+
+  it("PrintSize passes values and gradients through", function()
+    local m = nn.PrintSize("spec")
+    local x = rand(2, 3)
+    local printed = {}
+    local saved = _G.print
+    _G.print = function(s) printed[#printed + 1] = s end
+    local ok, y, g = pcall(function() return m:forward(x), m:backward(x, x) end)
+    _G.print = saved
+    assert.is_true(ok)
+    assert.are.equal(x, y)
+    assert.are.equal(x, g)
+    assert.are.same({ "spec:input\n2x3", "spec:gradOutput\n2x3" }, printed)
+  end)
+
+  it("StochasticGradient takes plain SGD steps with Torch7's learning-rate decay", function()
+    local lin = nn.Linear(1, 1):double()
+    lin.weight:zero()
+    lin.bias:zero()
+    local data = { { tocha.DoubleTensor({ 1 }), tocha.DoubleTensor({ 1 }) } }
+    function data.size() return 1 end
+    local trainer = nn.StochasticGradient(lin, nn.MSECriterion():double())
+    trainer.verbose = false
+    trainer.maxIteration = 2
+    trainer.learningRateDecay = 0.5
+    local errors = {}
+    trainer.hookIteration = function(_, it, err) errors[it] = err end
+    trainer:train(data)
+    -- pass 1 (rate 0.01): w = b = 0.02; pass 2 (rate 0.01 / 2): error (0.04 - 1)^2, step 2 * 0.96 * 0.005
+    assert.is_true(math.abs(errors[1] - 1) <= 1e-12)
+    assert.is_true(math.abs(errors[2] - 0.96 ^ 2) <= 1e-12)
+    assert.is_true(math.abs(lin.weight[1][1] - (0.02 + 2 * 0.96 * 0.005)) <= 1e-12)
+    assert.has_error(function() nn.StochasticGradient(lin, lin) end)
+  end)
+end)

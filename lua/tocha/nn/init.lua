@@ -193,5 +193,9 @@ require "tocha.nn.VolumetricMaxUnpooling"
 require "tocha.nn.SpatialConvolutionLocal"
 require "tocha.nn.SpatialFractionalMaxPooling"
 require "tocha.nn.VolumetricFractionalMaxPooling"
+require "tocha.nn.TanhShrink"
+require "tocha.nn.CriterionTable"
+require "tocha.nn.PrintSize"
+require "tocha.nn.StochasticGradient"
 
 return nn
