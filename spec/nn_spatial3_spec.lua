@@ -831,3 +831,42 @@ describe("nn.TanhShrink, nn.CriterionTable, nn.PrintSize, nn.StochasticGradient"
     assert.has_error(function() nn.StochasticGradient(lin, lin) end)
   end)
 end)
+
+describe("nn.TemporalRowConvolution", function()
+  it("convolves each feature row with its own kernel", function()
+    for _, featFirst in ipairs({ false, true }) do
+      local m = nn.TemporalRowConvolution(3, 2, 2, featFirst):double()
+      local x = rand(7, 3) -- frames x features
+      local input = featFirst and x:t():contiguous() or x
+      local y = m:forward(input)
+      local yf = featFirst and y:t() or y
+      assert.are.same({ 3, 3 }, yf:size():totable())
+      for t = 1, 3 do for f = 1, 3 do
+        local s = m.bias[f]
+        for k = 1, 2 do s = s + m.weight[f][1][k] * x[(t - 1) * 2 + k][f] end
+        assert.is_true(math.abs(yf[t][f] - s) <= 1e-12)
+      end end
+      assert.is_true(gradients(m, input) <= 1e-6)
+      local b = featFirst and rand(2, 3, 6) or rand(2, 6, 3)
+      assert.is_true(gradients(nn.TemporalRowConvolution(3, 3, 1, featFirst), b) <= 1e-6)
+    end
+    assert.has_error(function() nn.TemporalRowConvolution(3, 2):forward(rand(5, 4)) end)
+    assert.has_error(function() nn.TemporalRowConvolution(3, 6):forward(rand(5, 3)) end)
+  end)
+end)
+
+describe("volumetric max pooling in C", function()
+  it("refuses tampered indices and a gradOutput of the wrong size", function()
+    local m = nn.VolumetricMaxPooling(2, 2, 2):double()
+    local x = rand(1, 4, 4, 4)
+    local y = m:forward(x)
+    m.indices:fill(8)
+    local ok, err = pcall(m.backward, m, x, y)
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("indices", 1, true))
+    m:forward(x)
+    ok, err = pcall(m.backward, m, x, rand(1, 2, 2, 3))
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("gradOutput", 1, true))
+  end)
+end)

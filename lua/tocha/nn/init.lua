@@ -197,5 +197,6 @@ require "tocha.nn.TanhShrink"
 require "tocha.nn.CriterionTable"
 require "tocha.nn.PrintSize"
 require "tocha.nn.StochasticGradient"
+require "tocha.nn.TemporalRowConvolution"
 
 return nn
