@@ -187,6 +187,8 @@ static tocha_status plan_vol(vol_plan *p, const tocha_tensor *input, const tocha
       p->out[i] = (p->in[i] - 1) * w->d[i] - 2 * w->pad[i] + span + w->adj[i];
     else
       p->out[i] = p->in[i] + 2 * w->pad[i] < span ? 0 : (p->in[i] + 2 * w->pad[i] - span) / w->d[i] + 1;
+  }
+  for (int i = 0; i < 3; i++) {
     if (p->in[i] < 1 || p->out[i] < 1 || p->out[i] > INT_MAX) {
       if (w->nd == 2)
         return tocha_fail(TOCHA_ESIZE, 1, "input image (%lldx%lld) is too small for the kernel (%lldx%lld, "
