@@ -198,5 +198,6 @@ require "tocha.nn.CriterionTable"
 require "tocha.nn.PrintSize"
 require "tocha.nn.StochasticGradient"
 require "tocha.nn.TemporalRowConvolution"
+require "tocha.nn.NaN"
 
 return nn
