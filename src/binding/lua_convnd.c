@@ -99,11 +99,17 @@ static int l_backward(lua_State *L) {
 /* maxpool3d_forward(self, output, indices, input) -> output; the window from
  * kT, kW, kH, dT, dW, dH, padT, padW, padH, dilationT, dilationW, dilationH
  * and ceil_mode. */
-static int l_maxpool3d_forward(lua_State *L) {
+static tocha_volwindow pool_window(lua_State *L, int *ceil_mode) {
   tocha_volwindow w = volwindow_of(L, "conv3", 1, NULL);
   lua_getfield(L, 1, "ceil_mode");
-  int ceil_mode = lua_toboolean(L, -1);
+  *ceil_mode = lua_toboolean(L, -1);
   lua_pop(L, 1);
+  return w;
+}
+
+static int l_maxpool3d_forward(lua_State *L) {
+  int ceil_mode;
+  tocha_volwindow w = pool_window(L, &ceil_mode);
   tocha_tensor *out = tl_module_tensor(L, 2, "output"), *idx = tl_module_tensor(L, 3, "indices");
   tl_module_check(L, tocha_maxpool3d_forward(out, idx, tl_module_tensor(L, 4, "input"), &w, ceil_mode));
   lua_settop(L, 2);
@@ -112,10 +118,8 @@ static int l_maxpool3d_forward(lua_State *L) {
 
 /* maxpool3d_backward(self, gradInput, input, gradOutput, indices) -> gradInput */
 static int l_maxpool3d_backward(lua_State *L) {
-  tocha_volwindow w = volwindow_of(L, "conv3", 1, NULL);
-  lua_getfield(L, 1, "ceil_mode");
-  int ceil_mode = lua_toboolean(L, -1);
-  lua_pop(L, 1);
+  int ceil_mode;
+  tocha_volwindow w = pool_window(L, &ceil_mode);
   tocha_tensor *gi = tl_module_tensor(L, 2, "gradInput"), *in = tl_module_tensor(L, 3, "input");
   tocha_tensor *go = tl_module_tensor(L, 4, "gradOutput"), *idx = tl_module_tensor(L, 5, "indices");
   tl_module_check(L, tocha_maxpool3d_backward(gi, in, go, idx, &w, ceil_mode));

@@ -123,35 +123,23 @@ typedef struct pool3d_job {
 DEFINE_POOL3D(float, f)
 DEFINE_POOL3D(double, d)
 
-static void forward_planes(void *arg, int slot, int64_t first, int64_t last) {
+/* Planes [first, last): the forward when j->out is set, else the backward. */
+static void pool_planes(void *arg, int slot, int64_t first, int64_t last) {
   (void)slot;
   const pool3d_job *j = arg;
   const pool3d_plan *p = j->p;
   int64_t lin = p->in[0] * p->in[1] * p->in[2], lout = p->out[0] * p->out[1] * p->out[2];
   size_t es = tocha_dtype_size(p->dt);
   for (int64_t q = first; q < last; q++) {
-    if (p->dt == TOCHA_FLOAT)
-      forward_plane_f(p, (const float *)(j->in + (size_t)(q * lin) * es), (float *)(j->out + (size_t)(q * lout) * es),
-                      j->idx + q * lout);
+    size_t at_in = (size_t)(q * lin) * es, at_out = (size_t)(q * lout) * es;
+    if (j->out && p->dt == TOCHA_FLOAT)
+      forward_plane_f(p, (const float *)(j->in + at_in), (float *)(j->out + at_out), j->idx + q * lout);
+    else if (j->out)
+      forward_plane_d(p, (const double *)(j->in + at_in), (double *)(j->out + at_out), j->idx + q * lout);
+    else if (p->dt == TOCHA_FLOAT)
+      backward_plane_f(p, (const float *)(j->gout + at_out), (float *)(j->gin + at_in), j->cidx + q * lout);
     else
-      forward_plane_d(p, (const double *)(j->in + (size_t)(q * lin) * es),
-                      (double *)(j->out + (size_t)(q * lout) * es), j->idx + q * lout);
-  }
-}
-
-static void backward_planes(void *arg, int slot, int64_t first, int64_t last) {
-  (void)slot;
-  const pool3d_job *j = arg;
-  const pool3d_plan *p = j->p;
-  int64_t lin = p->in[0] * p->in[1] * p->in[2], lout = p->out[0] * p->out[1] * p->out[2];
-  size_t es = tocha_dtype_size(p->dt);
-  for (int64_t q = first; q < last; q++) {
-    if (p->dt == TOCHA_FLOAT)
-      backward_plane_f(p, (const float *)(j->gout + (size_t)(q * lout) * es),
-                       (float *)(j->gin + (size_t)(q * lin) * es), j->cidx + q * lout);
-    else
-      backward_plane_d(p, (const double *)(j->gout + (size_t)(q * lout) * es),
-                       (double *)(j->gin + (size_t)(q * lin) * es), j->cidx + q * lout);
+      backward_plane_d(p, (const double *)(j->gout + at_out), (double *)(j->gin + at_in), j->cidx + q * lout);
   }
 }
 
@@ -171,7 +159,7 @@ tocha_status tocha_maxpool3d_forward(tocha_tensor *output, tocha_tensor *indices
   int64_t planes = p.n * p.c;
   pool3d_job j = {&p, tocha_tensor_data(output), NULL, tocha_tensor_data(input), NULL, tocha_tensor_data(indices),
                   NULL};
-  tocha_images_parallel(tocha_image_pieces(planes, window_work(&p)), planes, forward_planes, &j);
+  tocha_images_parallel(tocha_image_pieces(planes, window_work(&p)), planes, pool_planes, &j);
   return TOCHA_OK;
 }
 
@@ -209,6 +197,6 @@ tocha_status tocha_maxpool3d_backward(tocha_tensor *grad_input, const tocha_tens
   if ((st = resize_like(grad_input, "gradInput", &p, p.in, p.dt))) return st;
   int64_t planes = p.n * p.c;
   pool3d_job j = {&p, NULL, tocha_tensor_data(grad_input), NULL, tocha_tensor_data(grad_output), NULL, ix};
-  tocha_images_parallel(tocha_image_pieces(planes, window_work(&p)), planes, backward_planes, &j);
+  tocha_images_parallel(tocha_image_pieces(planes, window_work(&p)), planes, pool_planes, &j);
   return TOCHA_OK;
 }
