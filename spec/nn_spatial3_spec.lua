@@ -620,3 +620,273 @@ describe("nn.SpatialAutoCropMSECriterion", function()
     assert.has_error(function() c:forward(rand(2, 5, 5), rand(2, 5, 4)) end)
   end)
 end)
+
+-- ---- LRN, LP pooling, dynamic k-max pooling, dilated volumetric max pooling, unpooling, local conv
+
+describe("nn.SpatialCrossMapLRN", function()
+  it("normalises by the squares of the neighbouring planes", function()
+    local m = nn.SpatialCrossMapLRN(3, 0.5, 0.7, 2):double()
+    local x = rand(2, 4, 3, 2)
+    local y = m:forward(x)
+    for n = 1, 2 do for c = 1, 4 do for i = 1, 3 do for j = 1, 2 do
+      local s = 0
+      for q = math.max(1, c - 1), math.min(4, c + 1) do s = s + x[n][q][i][j] ^ 2 end
+      local want = x[n][c][i][j] * (2 + 0.5 / 3 * s) ^ -0.7
+      assert.is_true(math.abs(y[n][c][i][j] - want) <= 1e-12)
+    end end end end
+    assert.is_true(gradients(nn.SpatialCrossMapLRN(5, 0.3, 0.6, 1), rand(6, 3, 3)) <= 1e-6)
+    assert.is_true(gradients(nn.SpatialCrossMapLRN(1), rand(2, 3, 2, 2)) <= 1e-6)
+    assert.has_error(function() nn.SpatialCrossMapLRN(4) end)
+    assert.has_error(function() m:forward(rand(3, 3)) end)
+  end)
+end)
+
+describe("nn.SpatialLPPooling", function()
+  it("takes the p-norm of each window", function()
+    for _, p in ipairs({ 2, 3 }) do
+      local m = nn.SpatialLPPooling(2, p, 2, 3, 2, 1):double()
+      local x = tocha.DoubleTensor(2, 5, 4):uniform(0.1, 1)
+      local y = m:forward(x)
+      assert.are.same({ 2, 3, 2 }, y:size():totable())
+      for c = 1, 2 do for i = 1, 3 do for j = 1, 2 do
+        local s = 0
+        for a = 0, 2 do for b = 0, 1 do s = s + x[c][i + a][(j - 1) * 2 + 1 + b] ^ p end end
+        assert.is_true(math.abs(y[c][i][j] - s ^ (1 / p)) <= 1e-12)
+      end end end
+      assert.is_true(gradients(m, x) <= 1e-6)
+    end
+  end)
+end)
+
+describe("nn.TemporalDynamicKMaxPooling", function()
+  it("keeps the k largest values of each feature in their order", function()
+    local m = nn.TemporalDynamicKMaxPooling(2, 0.5):double()
+    local x = tocha.DoubleTensor({ { 1, 9 }, { 5, 8 }, { 2, 1 }, { 7, 3 }, { 3, 7 }, { 0, 2 }, { 6, 4 } })
+    local y = m:forward(x) -- k = max(2, ceil(3.5)) = 4
+    assert.are.same({ { 5, 9 }, { 7, 8 }, { 3, 7 }, { 6, 4 } }, y:totable())
+    local gi = m:backward(x, tocha.DoubleTensor(4, 2):fill(1))
+    assert.are.same({ { 0, 1 }, { 1, 1 }, { 0, 0 }, { 1, 0 }, { 1, 1 }, { 0, 0 }, { 1, 1 } }, gi:totable())
+    local b = rand(3, 7, 2)
+    b[2]:copy(x)
+    assert.are.equal(0, maxdiff(m:forward(b)[2], y))
+    assert.is_true(gradients(m, rand(2, 6, 3)) <= 1e-6)
+    assert.has_error(function() nn.TemporalDynamicKMaxPooling(5):forward(rand(4, 2)) end)
+  end)
+end)
+
+describe("nn.VolumetricDilatedMaxPooling and nn.VolumetricMaxUnpooling", function()
+  it("VolumetricDilatedMaxPooling takes the maximum over dilated windows", function()
+    for _, ceil in ipairs({ false, true }) do
+      local m = nn.VolumetricDilatedMaxPooling(2, 2, 3, 1, 2, 2, 0, 1, 1, 2, 1, 2):double()
+      if ceil then m:ceil() end
+      local x = rand(2, 5, 6, 5)
+      local y = m:forward(x)
+      local oT, oH, oW = y:size(2), y:size(3), y:size(4)
+      assert.are.equal(3, oT)
+      for c = 1, 2 do for t = 1, oT do for i = 1, oH do for j = 1, oW do
+        local best = -math.huge
+        for a = 0, 1 do for b = 0, 2 do for e = 0, 1 do
+          local zt, zy, zx = t + a * 2, (i - 1) * 2 - 1 + b * 2 + 1, (j - 1) * 2 - 1 + e + 1
+          if zy >= 1 and zy <= 6 and zx >= 1 and zx <= 5 then best = math.max(best, x[c][zt][zy][zx]) end
+        end end end
+        assert.are.equal(best, y[c][t][i][j])
+      end end end end
+      assert.is_true(gradients(m, x) <= 1e-6)
+    end
+  end)
+
+  it("VolumetricMaxUnpooling puts the maxima back", function()
+    local pool = nn.VolumetricMaxPooling(2, 2, 2, 2, 2, 2, 1, 0, 1):double()
+    local unpool = nn.VolumetricMaxUnpooling(pool)
+    for _, orig in ipairs({ rand(2, 4, 4, 4), rand(2, 2, 4, 4, 4) }) do
+      local pooled = pool:forward(orig):clone()
+      local y = unpool:forward(pooled)
+      assert.are.same(orig:size():totable(), y:size():totable())
+      local kept = y:ne(0)
+      assert.are.equal(pooled:nElement(), kept:sum())
+      assert.are.equal(0, maxdiff(y:maskedSelect(kept), orig:maskedSelect(kept)))
+      assert.is_true(math.abs(y:sum() - pooled:sum()) <= 1e-12)
+      assert.is_true(gradients(unpool, pooled) <= 1e-6)
+    end
+    assert.has_error(function() nn.VolumetricMaxUnpooling(nn.VolumetricMaxPooling(2, 2, 2, 1, 1, 1)) end)
+  end)
+end)
+
+describe("nn.SpatialConvolutionLocal", function()
+  it("applies a kernel of its own at each position", function()
+    local m = nn.SpatialConvolutionLocal(2, 3, 5, 4, 3, 2, 2, 1, 1, 0):double()
+    assert.are.same({ 3, 3, 3, 2, 2, 3 }, m.weight:size():totable())
+    local x = rand(2, 4, 5)
+    local y = m:forward(x)
+    assert.are.same({ 3, 3, 3 }, y:size():totable())
+    for o = 1, 3 do for i = 1, 3 do for j = 1, 3 do
+      local s = m.bias[o][i][j]
+      for c = 1, 2 do for a = 1, 2 do for b = 1, 3 do
+        local yy, xx = i - 1 + a, (j - 1) * 2 - 1 + b
+        if xx >= 1 and xx <= 5 then s = s + m.weight[i][j][o][c][a][b] * x[c][yy][xx] end
+      end end end
+      assert.is_true(math.abs(y[o][i][j] - s) <= 1e-12)
+    end end end
+    assert.is_true(gradients(m, x) <= 1e-6)
+    assert.is_true(gradients(nn.SpatialConvolutionLocal(1, 2, 4, 4, 2, 2, 2, 2), rand(3, 1, 4, 4)) <= 1e-6)
+    assert.has_error(function() m:forward(rand(2, 5, 5)) end)
+    assert.has_error(function() nn.SpatialConvolutionLocal(1, 1, 2, 2, 3, 3) end)
+  end)
+end)
+
+describe("nn.SpatialFractionalMaxPooling and nn.VolumetricFractionalMaxPooling", function()
+  -- Torch7's window starts for sample u: floor((i + u) alpha) - floor(u alpha), the last at n - pool.
+  local function starts(u, n, out, pool)
+    local alpha = out > 1 and (n - pool) / (out - 1) or 0
+    local s = {}
+    for i = 0, out - 2 do s[i + 1] = math.floor((i + u) * alpha) - math.floor(u * alpha) end
+    s[out] = n - pool
+    return s
+  end
+
+  it("takes the maximum over the sampled windows", function()
+    local m = nn.SpatialFractionalMaxPooling(3, 2, 4, 3):double()
+    local x = rand(2, 2, 7, 9)
+    local y = m:forward(x)
+    assert.are.same({ 2, 2, 3, 4 }, y:size():totable())
+    for n = 1, 2 do for c = 1, 2 do
+      local u = m.randomSamples[n][c]
+      local sw, sh = starts(u[1], 9, 4, 3), starts(u[2], 7, 3, 2)
+      for i = 1, 3 do for j = 1, 4 do
+        local best = -math.huge
+        for a = 0, 1 do for b = 0, 2 do best = math.max(best, x[n][c][sh[i] + 1 + a][sw[j] + 1 + b]) end end
+        assert.are.equal(best, y[n][c][i][j])
+      end end
+    end end
+  end)
+
+  it("keeps its regions after fixPoolingRegions, and its gradients are right", function()
+    local m = nn.SpatialFractionalMaxPooling(2, 2, 0.5, 0.6):fixPoolingRegions():double()
+    local x = rand(3, 10, 11)
+    local y = m:forward(x):clone()
+    assert.are.same({ 3, 6, 5 }, y:size():totable())
+    assert.are.equal(0, maxdiff(m:forward(x), y))
+    assert.is_true(gradients(m, x) <= 1e-6)
+    local v = nn.VolumetricFractionalMaxPooling(2, 2, 3, 3, 2, 2):fixPoolingRegions():double()
+    local z = rand(2, 2, 5, 4, 6)
+    assert.are.same({ 2, 2, 2, 2, 3 }, v:forward(z):size():totable())
+    assert.is_true(gradients(v, z) <= 1e-6)
+  end)
+
+  it("refuses mixed sizes and ratios and too small inputs", function()
+    assert.has_error(function() nn.SpatialFractionalMaxPooling(2, 2, 3, 0.5) end)
+    assert.has_error(function() nn.SpatialFractionalMaxPooling(2, 2, 6, 6):forward(rand(1, 6, 6)) end)
+  end)
+end)
+
+describe("nn.TanhShrink, nn.CriterionTable, nn.PrintSize, nn.StochasticGradient", function()
+  it("TanhShrink is x - tanh(x)", function()
+    local x = rand(3, 4)
+    local m = nn.TanhShrink():double()
+    local want = x:clone():apply(function(v) return v - (math.exp(v) - math.exp(-v)) / (math.exp(v) + math.exp(-v)) end)
+    assert.is_true(maxdiff(m:forward(x), want) <= 1e-15)
+    assert.is_true(gradients(m, x) <= 1e-6)
+  end)
+
+  it("CriterionTable wraps a criterion as a module of {input, target}", function()
+    local c = nn.CriterionTable(nn.MSECriterion():double())
+    local x, t = tocha.DoubleTensor({ 1, 2 }), tocha.DoubleTensor({ 0, 4 })
+    assert.are.equal(2.5, c:forward({ x, t }))
+    assert.are.same({ 1, -2 }, c:backward({ x, t }, 1)[1]:totable())
+    assert.has_error(function() c:forward(x) end)
+    assert.has_error(function() nn.CriterionTable(nn.Linear(2, 2)) end)
+  end)
+
+  it("PrintSize passes values and gradients through", function()
+    local m = nn.PrintSize("spec")
+    local x = rand(2, 3)
+    local printed = {}
+    local saved = _G.print
+    _G.print = function(s) printed[#printed + 1] = s end
+    local ok, y, g = pcall(function() return m:forward(x), m:backward(x, x) end)
+    _G.print = saved
+    assert.is_true(ok)
+    assert.are.equal(x, y)
+    assert.are.equal(x, g)
+    assert.are.same({ "spec:input\n2x3", "spec:gradOutput\n2x3" }, printed)
+  end)
+
+  it("StochasticGradient takes plain SGD steps with Torch7's learning-rate decay", function()
+    local lin = nn.Linear(1, 1):double()
+    lin.weight:zero()
+    lin.bias:zero()
+    local data = { { tocha.DoubleTensor({ 1 }), tocha.DoubleTensor({ 1 }) } }
+    function data.size() return 1 end
+    local trainer = nn.StochasticGradient(lin, nn.MSECriterion():double())
+    trainer.verbose = false
+    trainer.maxIteration = 2
+    trainer.learningRateDecay = 0.5
+    local errors = {}
+    trainer.hookIteration = function(_, it, err) errors[it] = err end
+    trainer:train(data)
+    -- pass 1 (rate 0.01): w = b = 0.02; pass 2 (rate 0.01 / 2): error (0.04 - 1)^2, step 2 * 0.96 * 0.005
+    assert.is_true(math.abs(errors[1] - 1) <= 1e-12)
+    assert.is_true(math.abs(errors[2] - 0.96 ^ 2) <= 1e-12)
+    assert.is_true(math.abs(lin.weight[1][1] - (0.02 + 2 * 0.96 * 0.005)) <= 1e-12)
+    assert.has_error(function() nn.StochasticGradient(lin, lin) end)
+  end)
+end)
+
+describe("nn.TemporalRowConvolution", function()
+  it("convolves each feature row with its own kernel", function()
+    for _, featFirst in ipairs({ false, true }) do
+      local m = nn.TemporalRowConvolution(3, 2, 2, featFirst):double()
+      local x = rand(7, 3) -- frames x features
+      local input = featFirst and x:t():contiguous() or x
+      local y = m:forward(input)
+      local yf = featFirst and y:t() or y
+      assert.are.same({ 3, 3 }, yf:size():totable())
+      for t = 1, 3 do for f = 1, 3 do
+        local s = m.bias[f]
+        for k = 1, 2 do s = s + m.weight[f][1][k] * x[(t - 1) * 2 + k][f] end
+        assert.is_true(math.abs(yf[t][f] - s) <= 1e-12)
+      end end
+      assert.is_true(gradients(m, input) <= 1e-6)
+      local b = featFirst and rand(2, 3, 6) or rand(2, 6, 3)
+      assert.is_true(gradients(nn.TemporalRowConvolution(3, 3, 1, featFirst), b) <= 1e-6)
+    end
+    assert.has_error(function() nn.TemporalRowConvolution(3, 2):forward(rand(5, 4)) end)
+    assert.has_error(function() nn.TemporalRowConvolution(3, 6):forward(rand(5, 3)) end)
+  end)
+end)
+
+describe("volumetric max pooling in C", function()
+  it("refuses tampered indices and a gradOutput of the wrong size", function()
+    local m = nn.VolumetricMaxPooling(2, 2, 2):double()
+    local x = rand(1, 4, 4, 4)
+    local y = m:forward(x)
+    m.indices:fill(8)
+    local ok, err = pcall(m.backward, m, x, y)
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("indices", 1, true))
+    m:forward(x)
+    ok, err = pcall(m.backward, m, x, rand(1, 2, 2, 3))
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("gradOutput", 1, true))
+  end)
+end)
+
+describe("nn.NaN", function()
+  it("passes values through and names where a NaN appears", function()
+    local lin = nn.Linear(3, 2):double()
+    local m = nn.NaN(lin, "probe")
+    local x = rand(4, 3)
+    assert.are.equal(0, maxdiff(m:forward(x), lin:forward(x)))
+    assert.are.equal(0, maxdiff(m:backward(x, rand(4, 2)), lin.gradInput))
+    local bad = x:clone()
+    bad[2][2] = 0 / 0
+    local ok, err = pcall(m.forward, m, bad)
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("NaN found in input of module", 1, true))
+    lin.weight[1][1] = 0 / 0
+    ok, err = pcall(m.forward, m, x)
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("NaN found in parameters", 1, true))
+    assert.truthy(tostring(m):find("probe", 1, true))
+  end)
+end)

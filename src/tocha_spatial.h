@@ -82,6 +82,17 @@ tocha_status tocha_convnd_backward(tocha_tensor *grad_input, tocha_tensor *grad_
                                    tocha_tensor *work, const tocha_tensor *input, const tocha_tensor *grad_output,
                                    const tocha_tensor *weight, const tocha_volwindow *w, double scale);
 
+/* ---- volumetric max pooling (pool3d.c): windows w->k of taps w->dil apart,
+ * step w->d, padding w->pad (at most half the kernel), nd 3; output size
+ * tocha_window_out of the extent dil (k - 1) + 1 (ceil_mode: Torch7's
+ * rounding up).  indices (LongTensor, the output's size) = the maximum's
+ * tap (a kH + b) kW + c in its window, 0-based. */
+tocha_status tocha_maxpool3d_forward(tocha_tensor *output, tocha_tensor *indices, const tocha_tensor *input,
+                                     const tocha_volwindow *w, int ceil_mode);
+tocha_status tocha_maxpool3d_backward(tocha_tensor *grad_input, const tocha_tensor *input,
+                                      const tocha_tensor *grad_output, const tocha_tensor *indices,
+                                      const tocha_volwindow *w, int ceil_mode);
+
 /* ---- pooling: output size (H + 2 padH - kH) / dH + 1, rounded up with
  * ceil_mode, less one when the last window would start in the padding
  * (Torch7's rule); padding at most half the kernel. */

@@ -8,7 +8,8 @@
  * dilationW, dilationH, adjT, adjW, adjH (absent: 1 for the kernel's
  * steps and dilations, 0 for paddings and adjustments).  `kind` says
  * what is computed: "conv2", "conv3" (convolutions), "full2", "full3"
- * (full convolutions).  Errors name the module.
+ * (full convolutions).  Also the volumetric max pooling (maxpool3d_*).
+ * Errors name the module.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -20,9 +21,8 @@
 /* The window of module 1; `kind` at `arg`; `groups` (convolutions only);
  * for a full convolution `target` (or NULL) gives the output's size, the
  * adjustments following from it (Torch7's two-tensor input). */
-static tocha_volwindow module_volwindow(lua_State *L, int arg, int64_t groups, const tocha_tensor *target) {
+static tocha_volwindow volwindow_of(lua_State *L, const char *kind, int64_t groups, const tocha_tensor *target) {
   luaL_checktype(L, 1, LUA_TTABLE);
-  const char *kind = luaL_checkstring(L, arg);
   tocha_volwindow w;
   memset(&w, 0, sizeof w);
   if (strcmp(kind, "conv2") == 0 || strcmp(kind, "full2") == 0)
@@ -66,6 +66,10 @@ static tocha_volwindow module_volwindow(lua_State *L, int arg, int64_t groups, c
   return w;
 }
 
+static tocha_volwindow module_volwindow(lua_State *L, int arg, int64_t groups, const tocha_tensor *target) {
+  return volwindow_of(L, luaL_checkstring(L, arg), groups, target);
+}
+
 /* forward(self, kind, output, work, input, weight, bias|nil [, target|nil [, groups]]) -> output */
 static int l_forward(lua_State *L) {
   tocha_tensor *out = tl_module_tensor(L, 3, "output"), *work = tl_module_tensor(L, 4, "workspace");
@@ -92,8 +96,43 @@ static int l_backward(lua_State *L) {
   return 1;
 }
 
+/* maxpool3d_forward(self, output, indices, input) -> output; the window from
+ * kT, kW, kH, dT, dW, dH, padT, padW, padH, dilationT, dilationW, dilationH
+ * and ceil_mode. */
+static tocha_volwindow pool_window(lua_State *L, int *ceil_mode) {
+  tocha_volwindow w = volwindow_of(L, "conv3", 1, NULL);
+  lua_getfield(L, 1, "ceil_mode");
+  *ceil_mode = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return w;
+}
+
+static int l_maxpool3d_forward(lua_State *L) {
+  int ceil_mode;
+  tocha_volwindow w = pool_window(L, &ceil_mode);
+  tocha_tensor *out = tl_module_tensor(L, 2, "output"), *idx = tl_module_tensor(L, 3, "indices");
+  tl_module_check(L, tocha_maxpool3d_forward(out, idx, tl_module_tensor(L, 4, "input"), &w, ceil_mode));
+  lua_settop(L, 2);
+  return 1;
+}
+
+/* maxpool3d_backward(self, gradInput, input, gradOutput, indices) -> gradInput */
+static int l_maxpool3d_backward(lua_State *L) {
+  int ceil_mode;
+  tocha_volwindow w = pool_window(L, &ceil_mode);
+  tocha_tensor *gi = tl_module_tensor(L, 2, "gradInput"), *in = tl_module_tensor(L, 3, "input");
+  tocha_tensor *go = tl_module_tensor(L, 4, "gradOutput"), *idx = tl_module_tensor(L, 5, "indices");
+  tl_module_check(L, tocha_maxpool3d_backward(gi, in, go, idx, &w, ceil_mode));
+  lua_settop(L, 2);
+  return 1;
+}
+
 void tl_open_convnd(lua_State *L, int module, int methods) {
-  static const luaL_Reg funcs[] = {{"forward", l_forward}, {"backward", l_backward}, {NULL, NULL}};
+  static const luaL_Reg funcs[] = {{"forward", l_forward},
+                                   {"backward", l_backward},
+                                   {"maxpool3d_forward", l_maxpool3d_forward},
+                                   {"maxpool3d_backward", l_maxpool3d_backward},
+                                   {NULL, NULL}};
   (void)methods;
   lua_newtable(L);
   luaL_setfuncs(L, funcs, 0);

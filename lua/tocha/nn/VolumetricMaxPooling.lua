@@ -7,13 +7,13 @@
 -- `indices` (LongTensor, the output's size) keeps each maximum's 0-based
 -- offset in its window, (a * kH + b) * kW + c (tocha's layout: Torch7 packed
 -- the three offsets into one number); the first maximum on ties, NaN wins.
--- Pure Lua over unfold views of a padded copy.
+-- In C (src/core/nn/pool3d.c), planes split over the threads.
 local tocha = require "tocha"
 local utils = require "tocha.utils"
 
 local VolumetricMaxPooling, parent = tocha.class("nn.VolumetricMaxPooling", "nn.Module")
 local Avg = require "tocha.nn.VolumetricAveragePooling"
-local checkGradOutput = require("tocha.nn.TemporalConvolution").checkGradOutput
+local C = tocha._convnd
 
 VolumetricMaxPooling.__version = 2
 
@@ -51,96 +51,25 @@ function VolumetricMaxPooling.__t7_read(obj)
   if rawget(obj, "ceil_mode") == nil then obj.ceil_mode = false end
 end
 
-local function out_size(self, s, k, d, p)
-  local o
-  if self.ceil_mode then o = -((-(s + 2 * p - k)) // d) + 1 else o = (s + 2 * p - k) // d + 1 end
-  if self.ceil_mode and (o - 1) * d >= s + p then o = o - 1 end
-  return o
-end
-
--- The geometry: dimension of T, the output's sizes {oT, oH, oW} and the
--- padded volume's sizes.
-local function geometry(self, input)
-  local t = Avg.checkVolume(self, input, self.padT, self.padW, self.padH, 3)
-  local S = { input:size(t), input:size(t + 1), input:size(t + 2) }
-  local K = { self.kT, self.kH, self.kW }
-  local D = { self.dT, self.dH, self.dW }
-  local P = { self.padT, self.padH, self.padW }
-  local o, padded = {}, {}
-  for i = 1, 3 do
-    o[i] = out_size(self, S[i], K[i], D[i], P[i])
-    padded[i] = math.max((o[i] - 1) * D[i] + K[i], P[i] + S[i])
-  end
-  return t, o, padded, P
-end
-
--- The windows of the padded tensor x: (..., oT, oH, oW, kT, kH, kW).
-local function windows(self, x, t, o)
-  return Avg.windows(self, x, t):narrow(t, 1, o[1]):narrow(t + 1, 1, o[2]):narrow(t + 2, 1, o[3])
-end
-
-local function padded_like(buffer, input, t, padded)
-  local size = input:size():totable()
-  for i = 1, 3 do size[t + i - 1] = padded[i] end
-  return buffer:resize(tocha.LongStorage(size))
-end
-
-local function centre(x, input, t, P)
-  return x:narrow(t, P[1] + 1, input:size(t)):narrow(t + 1, P[2] + 1, input:size(t + 1))
-    :narrow(t + 2, P[3] + 1, input:size(t + 2))
-end
-
 function VolumetricMaxPooling:updateOutput(input)
-  local t, o, padded, P = geometry(self, input)
-  if tocha.type(self._padded) ~= tocha.type(input) then self._padded = input.new() end
-  local x = padded_like(self._padded, input, t, padded):fill(-math.huge)
-  centre(x, input, t, P):copy(input)
-  local win = windows(self, x, t, o)
-  local size = input:size():totable()
-  for i = 1, 3 do size[t + i - 1] = o[i] end
-  local K = self.kT * self.kH * self.kW
-  local flat = {}
-  for i = 1, #size do flat[i] = size[i] end
-  flat[#flat + 1] = K
-  local cols = win:contiguous():view(tocha.LongStorage(flat))
-  local values, where = cols:max(#flat)
+  local t = Avg.checkVolume(self, input, self.padT, self.padW, self.padH, 2)
+  input = utils.contiguous(self, "_input", input)
   if tocha.type(self.output) ~= tocha.type(input) then self.output = input.new() end
   if tocha.type(self.indices) ~= "tocha.LongTensor" then self.indices = tocha.LongTensor() end
-  size = tocha.LongStorage(size)
-  self.output:resize(size):copy(values:view(size))
-  self.indices:resize(size):copy(where:view(size)):add(-1)
+  C.maxpool3d_forward(self, self.output, self.indices, input)
+  self._inputSize = { input:size(t), input:size(t + 1), input:size(t + 2) } -- for VolumetricMaxUnpooling
   return self.output
 end
 
 function VolumetricMaxPooling:updateGradInput(input, gradOutput)
-  local t, o, padded, P = geometry(self, input)
-  local want = input:size():totable()
-  for i = 1, 3 do want[t + i - 1] = o[i] end
-  checkGradOutput(self, gradOutput, want)
-  if not self.indices:isSameSizeAs(gradOutput) then
-    error(self.__typename .. ": updateGradInput called before updateOutput on this input", 2)
-  end
-  if tocha.type(self._gpadded) ~= tocha.type(input) then self._gpadded = input.new() end
-  local g = padded_like(self._gpadded, input, t, padded):zero()
-  local gwin = windows(self, g, t, o)
-  local d = gwin:dim()
-  local mask, picked = tocha.LongTensor(), input.new()
-  for a = 1, self.kT do
-    for b = 1, self.kH do
-      for c = 1, self.kW do
-        mask:eq(self.indices, ((a - 1) * self.kH + (b - 1)) * self.kW + (c - 1))
-        picked:resizeAs(gradOutput):copy(mask):cmul(gradOutput)
-        gwin:select(d, c):select(d - 1, b):select(d - 2, a):add(picked)
-      end
-    end
-  end
+  Avg.checkVolume(self, input, self.padT, self.padW, self.padH, 2)
+  input, gradOutput = utils.contiguous_pair(self, input, gradOutput)
   if tocha.type(self.gradInput) ~= tocha.type(input) then self.gradInput = input.new() end
-  self.gradInput:resizeAs(input):copy(centre(g, input, t, P))
-  return self.gradInput
+  return C.maxpool3d_backward(self, self.gradInput, input, gradOutput, self.indices)
 end
 
 function VolumetricMaxPooling:clearState()
-  utils.clear(self, "indices", "_padded", "_gpadded")
+  utils.clear(self, "indices", "_input", "_gradOutput")
   return parent.clearState(self)
 end
 

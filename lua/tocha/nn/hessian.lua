@@ -3,7 +3,8 @@
 -- updateDiagHessianInput, accDiagHessianParameters and
 -- initDiagHessianParameters to Module, Sequential, MSECriterion, Linear,
 -- Tanh, Square, Sqrt and Reshape, SpatialConvolution, SpatialFullConvolution and
--- their connection-table forms SpatialConvolutionMap, SpatialFullConvolutionMap.
+-- their connection-table forms SpatialConvolutionMap, SpatialFullConvolutionMap, and
+-- SpatialConvolutionLocal.
 -- For a layer linear in its input and weights, the diagonal Hessian is the
 -- backward pass with squared weights (or squared inputs) applied to the
 -- diagonal Hessian of the output; for point-wise layers, the squared
@@ -137,7 +138,7 @@ function hessian.enable()
   end
   linear_layer(nn.Linear, { "weight" }, { "gradWeight", "gradBias" }, { "diagHessianWeight", "diagHessianBias" })
   for _, name in ipairs({ "SpatialConvolution", "SpatialFullConvolution", "SpatialConvolutionMap",
-    "SpatialFullConvolutionMap" }) do
+    "SpatialFullConvolutionMap", "SpatialConvolutionLocal" }) do
     if rawget(nn, name) then
       linear_layer(nn[name], { "weight" }, { "gradWeight", "gradBias" }, { "diagHessianWeight", "diagHessianBias" })
     end

@@ -139,37 +139,6 @@ static tocha_status check_geometry(const tocha_volwindow *w) {
   return TOCHA_OK;
 }
 
-/* A contiguous real tensor of nd+1 (one) or nd+2 (a batch) dimensions. */
-static tocha_status volume_of(const tocha_tensor *t, int pos, const char *name, int dtype, int nd, int *batched,
-                              int64_t *n, int64_t *c, int64_t s[3]) {
-  char shape[128];
-  if (t->dtype != TOCHA_FLOAT && t->dtype != TOCHA_DOUBLE)
-    return tocha_fail(TOCHA_ETYPE, pos, "%s must be a FloatTensor or DoubleTensor, got a %sTensor", name,
-                      tocha_dtype_name(t->dtype));
-  if (dtype >= 0 && t->dtype != (tocha_dtype)dtype)
-    return tocha_fail(TOCHA_ETYPE, pos, "%s is a tocha.%sTensor but the module's tensors are tocha.%sTensor", name,
-                      tocha_dtype_name(t->dtype), tocha_dtype_name((tocha_dtype)dtype));
-  if (t->ndim != nd + 1 && t->ndim != nd + 2) {
-    tocha_tensor_shape_string(t, shape, sizeof shape);
-    if (nd == 2)
-      return tocha_fail(TOCHA_ESIZE, pos, "%s must be 3D (nInputPlane x height x width) or 4D (batch x nInputPlane x "
-                        "height x width), got size %s", name, shape);
-    return tocha_fail(TOCHA_ESIZE, pos, "%s must be 4D (nInputPlane x time x height x width) or 5D (batch x "
-                      "nInputPlane x time x height x width), got size %s", name, shape);
-  }
-  if (!tocha_tensor_is_contiguous(t)) return tocha_fail(TOCHA_EARG, pos, "%s must be contiguous", name);
-  int b = t->ndim == nd + 2;
-  *batched = b;
-  *n = b ? t->size[0] : 1;
-  *c = t->size[b];
-  s[0] = nd == 3 ? t->size[b + 1] : 1;
-  s[1] = t->size[b + nd - 1];
-  s[2] = t->size[b + nd];
-  for (int i = 0; i < 3; i++)
-    if (s[i] > INT_MAX) return tocha_fail(TOCHA_EOVERFLOW, pos, "%s too large", name);
-  return TOCHA_OK;
-}
-
 /* weight: (nOut, nIn/groups, k...) for a convolution, (nIn, nOut, k...) for a full one. */
 static tocha_status check_weight(const tocha_tensor *weight, const tocha_volwindow *w, int64_t *a, int64_t *b) {
   char shape[128];
@@ -199,7 +168,7 @@ static tocha_status plan_vol(vol_plan *p, const tocha_tensor *input, const tocha
   if (st) return st;
   int64_t a = 0, b = 0;
   if ((st = check_weight(weight, w, &a, &b))) return st;
-  if ((st = volume_of(input, 1, "input", weight->dtype, w->nd, &p->batched, &p->n, &p->cin, p->in))) return st;
+  if ((st = tocha_volume_of(input, 1, "input", weight->dtype, w->nd, &p->batched, &p->n, &p->cin, p->in))) return st;
   p->dt = weight->dtype;
   p->es = tocha_dtype_size(p->dt);
   p->w = w;
@@ -218,6 +187,8 @@ static tocha_status plan_vol(vol_plan *p, const tocha_tensor *input, const tocha
       p->out[i] = (p->in[i] - 1) * w->d[i] - 2 * w->pad[i] + span + w->adj[i];
     else
       p->out[i] = p->in[i] + 2 * w->pad[i] < span ? 0 : (p->in[i] + 2 * w->pad[i] - span) / w->d[i] + 1;
+  }
+  for (int i = 0; i < 3; i++) {
     if (p->in[i] < 1 || p->out[i] < 1 || p->out[i] > INT_MAX) {
       if (w->nd == 2)
         return tocha_fail(TOCHA_ESIZE, 1, "input image (%lldx%lld) is too small for the kernel (%lldx%lld, "
@@ -370,7 +341,7 @@ tocha_status tocha_convnd_backward(tocha_tensor *grad_input, tocha_tensor *grad_
   if (st) return st;
   int gb = 0;
   int64_t gn = 0, gc = 0, gs[3] = {0, 0, 0};
-  if ((st = volume_of(grad_output, 3, "gradOutput", p.dt, w->nd, &gb, &gn, &gc, gs))) return st;
+  if ((st = tocha_volume_of(grad_output, 3, "gradOutput", p.dt, w->nd, &gb, &gn, &gc, gs))) return st;
   if (gb != p.batched || gn != p.n || gc != p.cout || gs[0] != p.out[0] || gs[1] != p.out[1] || gs[2] != p.out[2]) {
     char shape[128];
     tocha_tensor_shape_string(grad_output, shape, sizeof shape);

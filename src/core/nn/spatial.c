@@ -9,6 +9,15 @@
 #include "spatial.h"
 
 tocha_status tocha_images_of(const tocha_tensor *t, int pos, const char *name, int dtype, tocha_images *s) {
+  int64_t size[3] = {0, 0, 0};
+  tocha_status st = tocha_volume_of(t, pos, name, dtype, 2, &s->batched, &s->n, &s->c, size);
+  s->h = size[1];
+  s->w = size[2];
+  return st;
+}
+
+tocha_status tocha_volume_of(const tocha_tensor *t, int pos, const char *name, int dtype, int nd, int *batched,
+                             int64_t *n, int64_t *c, int64_t s[3]) {
   char shape[128];
   if (t->dtype != TOCHA_FLOAT && t->dtype != TOCHA_DOUBLE)
     return tocha_fail(TOCHA_ETYPE, pos, "%s must be a FloatTensor or DoubleTensor, got a %sTensor", name,
@@ -16,18 +25,24 @@ tocha_status tocha_images_of(const tocha_tensor *t, int pos, const char *name, i
   if (dtype >= 0 && t->dtype != (tocha_dtype)dtype)
     return tocha_fail(TOCHA_ETYPE, pos, "%s is a tocha.%sTensor but the module's tensors are tocha.%sTensor", name,
                       tocha_dtype_name(t->dtype), tocha_dtype_name((tocha_dtype)dtype));
-  if (t->ndim != 3 && t->ndim != 4) {
+  if (t->ndim != nd + 1 && t->ndim != nd + 2) {
     tocha_tensor_shape_string(t, shape, sizeof shape);
-    return tocha_fail(TOCHA_ESIZE, pos, "%s must be 3D (nInputPlane x height x width) or 4D (batch x nInputPlane x "
-                      "height x width), got size %s", name, shape);
+    if (nd == 2)
+      return tocha_fail(TOCHA_ESIZE, pos, "%s must be 3D (nInputPlane x height x width) or 4D (batch x nInputPlane x "
+                        "height x width), got size %s", name, shape);
+    return tocha_fail(TOCHA_ESIZE, pos, "%s must be 4D (nInputPlane x time x height x width) or 5D (batch x "
+                      "nInputPlane x time x height x width), got size %s", name, shape);
   }
   if (!tocha_tensor_is_contiguous(t)) return tocha_fail(TOCHA_EARG, pos, "%s must be contiguous", name);
-  int b = t->ndim == 4;
-  s->batched = b;
-  s->n = b ? t->size[0] : 1;
-  s->c = t->size[b];
-  s->h = t->size[b + 1];
-  s->w = t->size[b + 2];
+  int b = t->ndim == nd + 2;
+  *batched = b;
+  *n = b ? t->size[0] : 1;
+  *c = t->size[b];
+  s[0] = nd == 3 ? t->size[b + 1] : 1;
+  s[1] = t->size[b + nd - 1];
+  s[2] = t->size[b + nd];
+  for (int i = 0; i < 3; i++)
+    if (s[i] > INT_MAX) return tocha_fail(TOCHA_EOVERFLOW, pos, "%s too large", name);
   return TOCHA_OK;
 }
 

@@ -19,6 +19,13 @@ typedef struct tocha_images {
  * `name` at position `pos`. */
 tocha_status tocha_images_of(const tocha_tensor *t, int pos, const char *name, int dtype, tocha_images *s);
 
+/* t must be a contiguous Float/Double tensor of nd+1 (one image or
+ * volume) or nd+2 (a batch) dimensions, nd 2 or 3; gives *batched, the
+ * batch size *n, the planes *c and the spatial sizes s (T, H, W; T = 1 for
+ * nd 2), each at most INT_MAX.  dtype as tocha_images_of. */
+tocha_status tocha_volume_of(const tocha_tensor *t, int pos, const char *name, int dtype, int nd, int *batched,
+                             int64_t *n, int64_t *c, int64_t s[3]);
+
 /* Kernel and step positive, padding non-negative; pooling (pool != 0)
  * also wants padding at most half the kernel, as Torch7. */
 tocha_status tocha_window_check(tocha_window w, int pool);
