@@ -41,26 +41,31 @@ function LookupTable:reset(stdv)
   return self
 end
 
+--- Drops gradWeight: the table is then trained by accUpdateGradParameters only (Torch7's accUpdateOnly); returns self.
 function LookupTable:accUpdateOnly()
   self.gradWeight = nil
   return self
 end
 
+--- Sets the padding index (an index whose row gets no gradient; 0 for none); returns self.
 function LookupTable:setPadding(paddingValue)
   self.paddingValue = paddingValue
   return self
 end
 
+--- Sets maxNorm: rows looked up whose norm exceeds it are rescaled to it before each lookup; returns self.
 function LookupTable:setMaxNorm(maxNorm)
   self.maxNorm = maxNorm
   return self
 end
 
+--- Sets the norm (p of the p-norm, default 2) that maxNorm bounds; returns self.
 function LookupTable:setNormType(normType)
   self.normType = normType
   return self
 end
 
+--- Divides each row's gradient by how often its index occurs in the input; returns self.
 function LookupTable:scaleGradByFreq()
   self.shouldScaleGradByFreq = true
   return self

@@ -10,6 +10,7 @@ local tocha = require "tocha"
 local NaN, parent = tocha.class("nn.NaN", "nn.Decorator")
 
 local idseq = 0
+--- A new identifier for an nn.NaN module (used in its error messages), as Torch7's nn.NaN.newId.
 function NaN.newId()
   idseq = idseq + 1
   return idseq

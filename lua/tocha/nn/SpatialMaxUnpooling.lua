@@ -20,6 +20,7 @@ function SpatialMaxUnpooling:__init(poolingModule)
   self.pooling = poolingModule
 end
 
+--- Copies kernel, stride and padding from the paired SpatialMaxPooling module (called before each use).
 function SpatialMaxUnpooling:setParams()
   self.indices = self.pooling.indices
   self.oheight = self.pooling.iheight
@@ -66,6 +67,7 @@ function SpatialMaxUnpooling:updateGradInput(input, gradOutput)
   return self.gradInput
 end
 
+--- Frees the output and gradInput buffers (Torch7's empty).
 function SpatialMaxUnpooling:empty()
   self:clearState()
 end

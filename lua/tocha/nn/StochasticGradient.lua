@@ -25,6 +25,8 @@ function StochasticGradient:__init(module, criterion)
   self.verbose = true
 end
 
+--- Trains the module on dataset (dataset:size(), dataset[i] = {input, target}) for maxIteration epochs
+-- of per-example SGD, as Torch7's nn.StochasticGradient:train.
 function StochasticGradient:train(dataset)
   if type(dataset) ~= "table" and type(dataset) ~= "userdata" or type(dataset.size) ~= "function" then
     error("nn.StochasticGradient:train: dataset must have a size() method and entries {input, target}", 2)

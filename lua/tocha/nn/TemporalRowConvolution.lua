@@ -24,6 +24,7 @@ function TemporalRowConvolution:__init(inputFrameSize, kW, dW, featFirst)
   self:reset()
 end
 
+--- Removes the bias (and its gradient); returns self.
 function TemporalRowConvolution:noBias()
   self.bias = nil
   self.gradBias = nil

@@ -20,7 +20,8 @@ function VolumetricConvolution:__init(nInputPlane, nOutputPlane, kT, kW, kH, dT,
   self:allocate()
 end
 
--- (shared with VolumetricDilatedConvolution)
+--- Allocates weight, bias and their gradients for the kernel size (shared with
+-- VolumetricDilatedConvolution).
 function VolumetricConvolution:allocate()
   convnd.allocate(self, { self.nOutputPlane, self.nInputPlane, self.kT, self.kH, self.kW }, self.nOutputPlane)
 end

@@ -55,6 +55,7 @@ function convnd.reset(self, fanIn, stdv)
   return self
 end
 
+--- noBias for the N-d convolution modules: removes bias and gradBias; returns self.
 function convnd.noBias(self)
   self.bias = nil
   self.gradBias = nil
@@ -128,6 +129,7 @@ function convnd.backward(self, input, gradOutput, scale, wantInput, weight, grad
   return self.gradInput
 end
 
+--- clearState for the N-d convolution modules: frees the column buffers, then parent's clearState.
 function convnd.clearState(self, parent)
   utils.clear(self, "finput", "fgradInput", "_input", "_gradOutput", "zeroScalar")
   return parent.clearState(self)

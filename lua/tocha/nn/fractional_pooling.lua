@@ -101,6 +101,7 @@ local function build_index(self, planes, ins, outs)
   return idx:add(1), L, P
 end
 
+--- updateOutput shared by Spatial/VolumetricFractionalMaxPooling: draws the pooling regions, then max-pools.
 function frac.updateOutput(self, input)
   local batch, planes, ins, outs, first = shape(self, input)
   local nplanes = batch * planes
@@ -124,6 +125,7 @@ function frac.updateOutput(self, input)
   return self.output
 end
 
+--- updateGradInput shared by the fractional max-pooling modules: routes gradOutput to the maxima.
 function frac.updateGradInput(self, input, gradOutput)
   local batch, planes, ins = shape(self, input)
   utils.check_tensor(self, gradOutput, "gradOutput", 4)
@@ -140,6 +142,7 @@ function frac.updateGradInput(self, input, gradOutput)
   return gi
 end
 
+--- clearState shared by the fractional max-pooling modules: frees indices and samples, then parent's.
 function frac.clearState(self, parent)
   utils.clear(self, "indices", "_windows")
   self._key = nil

@@ -91,6 +91,7 @@ function norm.sums_gradient(self, input, g)
   return self.meanestimator:updateGradInput(input, g:contiguous())
 end
 
+--- type() shared by the spatial normalizations: casts the inner modules and buffers too.
 function norm.type(self, parent, typename, cache)
   if typename == nil then return parent.type(self) end
   parent.type(self, typename, cache)

@@ -14,6 +14,8 @@ local function int(v, what, min)
   return utils.checkinteger(v, "nn.tables", what, min, 4)
 end
 
+--- nn.tables.full(nin, nout): the connection table linking every input plane to every output plane
+-- (an nin*nout x 2 tensor of {input, output} pairs, as Torch7).
 function tables.full(nin, nout)
   nin, nout = int(nin, "nin", 1), int(nout, "nout", 1)
   local ft = tocha.Tensor(nin * nout, 2)
@@ -27,6 +29,7 @@ function tables.full(nin, nout)
   return ft
 end
 
+--- nn.tables.oneToOne(n): the connection table linking input plane i to output plane i.
 function tables.oneToOne(nfeat)
   nfeat = int(nfeat, "nfeat", 1)
   local ft = tocha.Tensor(nfeat, 2)
@@ -34,6 +37,8 @@ function tables.oneToOne(nfeat)
   return ft
 end
 
+--- nn.tables.random(nin, nout, nto): each output plane connected to nto input planes drawn at random
+-- (tocha's generator), as Torch7.
 function tables.random(nin, nout, nto)
   nin, nout, nto = int(nin, "nin", 1), int(nout, "nout", 1), int(nto, "nto", 1)
   if nto > nin then
