@@ -15,8 +15,9 @@ refcounted storage, BLAS-backed math) with Torch7's names and meanings.
 dependencies = {
   "lua >= 5.4, < 5.5",
 }
--- CBLAS (libopenblas-dev) is found by CMakeLists.txt, which stops with a
--- clear message when it is missing; luarocks' own header search does not
+-- CBLAS (libopenblas-dev) and cairo (libcairo2-dev, for tocha.plot) are
+-- found by CMakeLists.txt, which stops with a
+-- clear message when one is missing; luarocks' own header search does not
 -- look in Debian's multiarch include directory.
 build = {
   type = "cmake",
