@@ -543,13 +543,14 @@ kill_epoch, kill_batch = tonumber(kill_epoch), tonumber(kill_batch)
 -- finished epoch.
 local csv = opt.out .. "/curves.csv"
 local written
+local done = first_epoch - 1 -- epochs in the CSV
 local function write_curves()
   if not rank0 then return end
   logger:writeCSV(csv)
+  done = logger.nrows
   written = plot_curves(logger, opt.out, plot_title(opt.model, opt.layers, opt.hidden, train:size()))
 end
 
-local done = first_epoch - 1
 -- Ctrl-C: the interpreter raises "interrupted!" in the Lua code running;
 -- the finished epochs are on disk already.
 local ok, err = pcall(function()
@@ -581,7 +582,6 @@ local ok, err = pcall(function()
       row[run.name] = run.history[epoch]
     end
     log_epoch(epoch)
-    done = epoch
     if opt.checkpoint then save_checkpoint(epoch) end
     write_curves()
     local d, n = row["dropout"], row["no dropout"]

@@ -96,8 +96,11 @@ tocha_status tocha_canvas_open(tocha_canvas **out, tocha_canvas_kind kind, const
   switch (kind) {
     case TOCHA_CANVAS_SVG:
       c->surface = cairo_svg_surface_create_for_stream(buffer_write, &c->out, width, height);
-      if (cairo_surface_status(c->surface) == CAIRO_STATUS_SUCCESS)
+      if (cairo_surface_status(c->surface) == CAIRO_STATUS_SUCCESS) {
         cairo_svg_surface_restrict_to_version(c->surface, CAIRO_SVG_VERSION_1_1);
+        /* width="1400px", not cairo's default points: the size of the PNG */
+        cairo_svg_surface_set_document_unit(c->surface, CAIRO_SVG_UNIT_PX);
+      }
       break;
     case TOCHA_CANVAS_PDF:
       c->surface = cairo_pdf_surface_create_for_stream(buffer_write, &c->out, width, height);

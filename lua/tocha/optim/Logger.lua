@@ -35,7 +35,10 @@ end
 -- sentinel's finaliser runs then at the latest).
 local waiting = {}
 local sentinel = setmetatable({}, { __gc = function()
-  for logger in pairs(waiting) do pcall(logger.render, logger) end
+  for logger in pairs(waiting) do
+    local ok, err = pcall(logger.render, logger)
+    if not ok then io.stderr:write("optim.Logger: the plot waiting at exit failed: ", tostring(err), "\n") end
+  end
 end })
 Logger._sentinel = sentinel
 
