@@ -129,19 +129,18 @@ function Logger:add(symbols)
     self.header_written = true
   end
   self.nrows = self.nrows + 1
-  local cells = {}
+  local file = self.file
+  local cells = file and {}
   for i, name in ipairs(self.names) do
     local v = row[name]
     self.symbols[name][self.nrows] = v
-    if type(v) == "number" then
-      cells[i] = string.format("%11.4e", v)
-    else
-      cells[i] = v or ""
+    if cells then -- the log file's row (nothing to format without one)
+      cells[i] = type(v) == "number" and string.format("%11.4e", v) or v or ""
     end
   end
-  if self.file then
-    self.file:write(table.concat(cells, "\t"), "\n")
-    self.file:flush()
+  if file then
+    file:write(table.concat(cells, "\t"), "\n")
+    file:flush()
   end
   return self
 end
