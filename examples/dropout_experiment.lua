@@ -627,7 +627,7 @@ local lines = {
     opt.schedule == "cosine" and "cosine schedule" or ("decay %g"):format(opt.lrdecay), opt.momentum,
     opt.wd > 0 and (" weight decay %g"):format(opt.wd) or "", opt.batch, opt.seed, os.time() - start),
   ("Averages over the last %d epochs:"):format(math.min(opt.last, opt.epochs)),
-  ("  %-12s %12s %12s %12s %12s"):format("", "train loss", "val loss", "gap", "val error"),
+  ("  %-10s %10s %10s %8s %9s"):format("", "train loss", "val loss", "gap", "val error"),
 }
 local summary = {}
 for _, run in ipairs(runs) do
@@ -638,7 +638,7 @@ for _, run in ipairs(runs) do
   }
   s.gap = s.val_loss - s.train_loss
   summary[run.name] = s
-  lines[#lines + 1] = ("  %-12s %12.4f %12.4f %12.4f %11.2f%%"):format(run.name, s.train_loss, s.val_loss, s.gap,
+  lines[#lines + 1] = ("  %-10s %10.4f %10.4f %8.4f %8.2f%%"):format(run.name, s.train_loss, s.val_loss, s.gap,
     s.val_err)
 end
 if opt.full then
@@ -662,7 +662,7 @@ local function base(path) return (path:gsub("^.*/", "")) end
 local here = {}
 for i, path in ipairs(written) do here[i] = base(path) end
 local text = table.concat(lines, "\n")
-print("\n" .. text .. ("\nWrote %s, %s and %s/summary.txt"):format(csv, table.concat(written, ", "), opt.out))
+print("\n" .. text .. ("\nWrote %s, %s and summary.txt into %s"):format(base(csv), table.concat(here, ", "), opt.out))
 local f = assert(io.open(opt.out .. "/summary.txt", "w"))
 f:write(text, ("\nWrote %s, %s and summary.txt\n"):format(base(csv), table.concat(here, ", ")))
 f:close()
