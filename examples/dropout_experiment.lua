@@ -1,8 +1,9 @@
 -- The dropout experiment: the same network trained twice on Fashion-MNIST,
 -- with and without dropout, everything else equal (seed, initial weights,
 -- batch order).  Per epoch it prints training and validation loss and error
--- for both; at the end it writes the curves (SVG and PNG), a CSV of every
--- figure, and a short summary.
+-- for both and writes the curves (SVG and PNG) and a CSV of every figure;
+-- at the end, a short summary.  Ctrl-C stops it with what is done written
+-- (exit status 130); --replot DIR redraws a run's plots from its CSV.
 --
 --   lua5.4 examples/dropout_experiment.lua [options]      (see --help)
 --
@@ -29,7 +30,8 @@ local print = print
 local defaults = {
   model = "mlp", epochs = 60, subset = 5000, validation = 10000, hidden = 1024, layers = 2,
   pinput = 0.2, phidden = 0.5, pconv = 0.25, convdrop = "spatial", lr = 0.05, momentum = 0.9, lrdecay = 1e-3,
-  schedule = "inverse", wd = 0, batch = 128, seed = 1, threads = 2, out = "out/dropout_experiment", dir = nil,
+  schedule = "inverse", wd = 0, batch = 128, seed = 1, threads = require("tocha.core").numcores(),
+  out = "out/dropout_experiment", dir = nil,
   last = 5, traineval = 10000,
 }
 local full = { epochs = 120, subset = 0, lr = 0.05, lrdecay = 1e-4 }
@@ -69,12 +71,13 @@ usage: lua5.4 examples/dropout_experiment.lua [options]
   --wd W            weight decay, SGD's L2 penalty on all parameters (0)
   --batch N         minibatch size (128)
   --seed N          seed of the data split, initial weights and batch order (1)
-  --threads N       threads to compute on (2)
+  --threads N       threads to compute on (the machine's cores)
   --last N          the summary judges the last N epochs (5)
   --traineval N     training loss and error are measured on the first N
                     training images (10000; all when the set is smaller)
   --dir PATH        directory of the Fashion-MNIST files (Debian's package)
-  --out PATH        output directory (out/dropout_experiment)
+  --out PATH        output directory (out/dropout_experiment), written after
+                    every epoch: curves.csv, curves.svg, curves.png
   --full            the longer preset: all 50000 images, 120 epochs, lrdecay 1e-4,
                     and test accuracy at the end
   --distributed     data-parallel over the processes of mpirun (tocha.distributed);
@@ -83,6 +86,8 @@ usage: lua5.4 examples/dropout_experiment.lua [options]
                     (crash-safe: a killed run leaves the last complete epoch)
   --resume DIR      continue the run checkpointed in DIR (its options; --epochs
                     may extend it) and keep checkpointing there
+  --replot DIR      redraw DIR/curves.svg and DIR/curves.png from DIR/curves.csv
+                    (no training)
   --help, -h
 Options take their value as --name value or --name=value; --model cnn and
 --full set their defaults first, so --full --epochs 10 trains 10 epochs.]]
@@ -99,7 +104,7 @@ local kinds = {
   convdrop = { "choice", spatial = true, element = true },
   momentum = { "real", 0, 1, "in [0, 1)" }, lrdecay = { "real", 0, math.huge, ">= 0" },
   schedule = { "choice", inverse = true, cosine = true }, wd = { "real", 0, math.huge, ">= 0" },
-  out = { "path" }, dir = { "path" }, checkpoint = { "path" }, resume = { "path" },
+  out = { "path" }, dir = { "path" }, checkpoint = { "path" }, resume = { "path" }, replot = { "path" },
   full = { "flag" }, distributed = { "flag" }, help = { "flag" },
 }
 
@@ -184,7 +189,8 @@ local function parse(args)
     for k, v in pairs(layer) do opt[k] = v end
   end
   opt.full, opt.distributed = flags.full, flags.distributed
-  opt.checkpoint, opt.resume = given.checkpoint, given.resume
+  opt.checkpoint, opt.resume, opt.replot = given.checkpoint, given.resume, given.replot
+  if opt.replot then return opt end
   if (opt.checkpoint or opt.resume) and opt.distributed then
     usage_error("--checkpoint and --resume work on one process only (not with --distributed)")
   end
@@ -233,6 +239,98 @@ local function parse(args)
 end
 
 local opt = parse(arg or {})
+-- The first line at once (the options are sound): loading the images and
+-- building the networks takes a while.
+if not opt.replot then
+  io.stdout:write("dropout experiment: loading the images and building the networks ...\n")
+  io.stdout:flush()
+end
+
+-- ---- the plots --------------------------------------------------------------------
+
+local RUN_NAMES = { "dropout", "no dropout" }
+
+--- The curves of a logger (curves.csv's columns) as DIR/curves.svg and
+-- DIR/curves.png: the losses of both runs on a log scale, and their
+-- validation errors with the axis zoomed to the later epochs, where the
+-- runs differ by tenths of a percent.  Returns the paths written.
+local function plot_curves(logger, dir, title)
+  local loss_panel = {}
+  for _, name in ipairs(RUN_NAMES) do
+    loss_panel[#loss_panel + 1] = "train loss (" .. name .. ")"
+    loss_panel[#loss_panel + 1] = "val loss (" .. name .. ")"
+  end
+  loss_panel.title, loss_panel.ylabel, loss_panel.logy = "loss (train and validation)", "NLL", true
+  local err_panel = { "val error % (dropout)", "val error % (no dropout)" }
+  err_panel.title, err_panel.ylabel = "validation error (axis zoomed to the last 60% of the epochs)", "error %"
+  err_panel.zoom = 0.6
+  local paths = logger:plot(dir .. "/curves.png", { title = title, panels = { loss_panel, err_panel },
+    width = 1400, height = 520 })
+  logger:render()
+  return paths
+end
+
+--- The logger of a CSV written by this script (Logger:writeCSV's format).
+local function read_curves(path)
+  local f, err = io.open(path)
+  if not f then usage_error("--replot: " .. tostring(err)) end
+  local header = f:read("l") or ""
+  local names = {}
+  for name in header:gmatch("[^,]+") do names[#names + 1] = name end
+  if names[1] ~= "epoch" or #names < 2 then
+    usage_error("--replot: " .. path .. " is not a curves.csv of this script")
+  end
+  local logger = optim.Logger()
+  logger:setNames({ table.unpack(names, 2) })
+  local line_no = 1
+  for line in f:lines() do
+    line_no = line_no + 1
+    local row, i = {}, 0
+    for cell in (line .. ","):gmatch("([^,]*),") do
+      i = i + 1
+      if i > 1 and cell ~= "" then
+        local v = tonumber(cell)
+        if not v then usage_error(("--replot: %s line %d: '%s' is not a number"):format(path, line_no, cell)) end
+        row[names[i]] = v
+      end
+    end
+    logger:add(row)
+  end
+  f:close()
+  if logger.nrows == 0 then usage_error("--replot: " .. path .. " has no epochs") end
+  return logger
+end
+
+--- The plots' title: the network and the training set's size.
+local function plot_title(model, layers, hidden, images)
+  if model == "cnn" then
+    return ("Fashion-MNIST CNN (2 conv 5x5 + max-pool, 3136-%d-10), %d training images: dropout vs no dropout")
+      :format(hidden, images)
+  end
+  return ("Fashion-MNIST MLP 784-%s-10, %d training images: dropout vs no dropout"):format(
+    (tostring(hidden) .. "-"):rep(layers):sub(1, -2), images)
+end
+
+if opt.replot then
+  local logger = read_curves(opt.replot .. "/curves.csv")
+  -- The title from the run's summary.txt (its first line) when there is one.
+  local title = "Fashion-MNIST: dropout vs no dropout"
+  local f = io.open(opt.replot .. "/summary.txt")
+  local first = f and f:read("l") or ""
+  if f then f:close() end
+  local images = tonumber(first:match("(%d+) training /"))
+  if images then
+    local layers, hidden = first:match("hidden (%d+)x(%d+)")
+    if first:find("CNN", 1, true) then
+      title = plot_title("cnn", 1, tonumber(first:match("(%d+) hidden units")) or defaults.hidden, images)
+    elseif layers then
+      title = plot_title("mlp", tonumber(layers), tonumber(hidden), images)
+    end
+  end
+  local paths = plot_curves(logger, opt.replot, title)
+  print(("Redrew %s from %d epochs of %s/curves.csv"):format(table.concat(paths, " and "), logger.nrows, opt.replot))
+  os.exit(0)
+end
 
 -- The experiment itself (its body is not indented).  Under --distributed it
 -- runs inside tocha.distributed.main: an error on one rank ends the whole
@@ -378,12 +476,14 @@ local function train_step(run, inputs, labels)
   optim.sgd(feval, run.params, run.config)
 end
 
-local header = ("%5s | %-29s | %-29s | %s"):format("", "dropout", "no dropout", "")
-local columns = ("%5s | %9s %9s %9s | %9s %9s %9s | %s"):format("epoch", "train", "val", "val err", "train",
-  "val", "val err", "time")
-print("\n" .. header)
-print(columns)
-print(("-"):rep(#columns))
+-- The table: per run, the training loss, validation loss (NLL) and
+-- validation error of the epoch; 58 columns wide, for narrow terminals.
+local ROW = "%5d  %6.4f %6.4f %6.2f%%  %6.4f %6.4f %6.2f%% %5.1fs"
+local function group(name) return ("-- " .. name .. " "):sub(1, 21) .. ("-"):rep(21 - #name - 4) end
+local heads = "%5s  %6s %6s %7s  %6s %6s %7s %6s"
+print("\n" .. ("%5s  %s  %s"):format("", group("dropout"), group("no dropout")))
+print((heads:format("", "train", "val", "val", "train", "val", "val", ""):gsub("%s+$", "")))
+print(heads:format("epoch", "loss", "loss", "error", "loss", "loss", "error", "time"))
 
 local logger = optim.Logger()
 local batches_per_epoch = math.ceil(train:size() / opt.batch)
@@ -438,67 +538,75 @@ end
 local kill_epoch, kill_batch = (os.getenv("TOCHA_EXPERIMENT_KILL") or ""):match("^(%d+):(%d+)$")
 kill_epoch, kill_batch = tonumber(kill_epoch), tonumber(kill_batch)
 
-for epoch = first_epoch, opt.epochs do
-  local t0 = clock()
-  local bar = tocha.progress.new(batches_per_epoch, { label = ("epoch %d"):format(epoch), stream = io.stderr })
-  if not rank0 then bar = { update = function() end, finish = function() end } end
-  -- Both nets see the same batches in the same order.
-  local nbatch = 0
-  for inputs, labels in train:batches(opt.batch, { shuffle = true, seed = opt.seed, epoch = epoch }) do
-    for _, run in ipairs(runs) do train_step(run, inputs, labels) end
-    bar:update()
-    nbatch = nbatch + 1
-    if epoch == kill_epoch and nbatch == kill_batch then
-      local f = assert(io.open("/proc/self/stat"))
-      local pid = f:read("a"):match("^(%d+)")
-      f:close()
-      os.execute("kill -KILL " .. pid)
+-- The curves so far, after every epoch (rank 0): the CSV and the plots,
+-- each file replaced in one step, so that an interrupted run keeps every
+-- finished epoch.
+local csv = opt.out .. "/curves.csv"
+local written
+local done = first_epoch - 1 -- epochs in the CSV
+local function write_curves()
+  if not rank0 then return end
+  logger:writeCSV(csv)
+  done = logger.nrows
+  written = plot_curves(logger, opt.out, plot_title(opt.model, opt.layers, opt.hidden, train:size()))
+end
+
+-- Ctrl-C: the interpreter raises "interrupted!" in the Lua code running;
+-- the finished epochs are on disk already.
+local ok, err = pcall(function()
+  for epoch = first_epoch, opt.epochs do
+    local t0 = clock()
+    -- clear: the table's row takes the finished bar's line
+    local bar = tocha.progress.new(batches_per_epoch, { label = ("epoch %d"):format(epoch), stream = io.stderr,
+      clear = true })
+    if not rank0 then bar = { update = function() end, finish = function() end } end
+    -- Both nets see the same batches in the same order.
+    local nbatch = 0
+    for inputs, labels in train:batches(opt.batch, { shuffle = true, seed = opt.seed, epoch = epoch }) do
+      for _, run in ipairs(runs) do train_step(run, inputs, labels) end
+      bar:update()
+      nbatch = nbatch + 1
+      if epoch == kill_epoch and nbatch == kill_batch then
+        local f = assert(io.open("/proc/self/stat"))
+        local pid = f:read("a"):match("^(%d+)")
+        f:close()
+        os.execute("kill -KILL " .. pid)
+      end
     end
+    bar:finish()
+    local row = { epoch = epoch }
+    for _, run in ipairs(runs) do
+      local train_loss, train_err = evaluate(run.net, train_eval)
+      local val_loss, val_err = evaluate(run.net, validation)
+      run.history[epoch] = { train_loss = train_loss, train_err = train_err, val_loss = val_loss, val_err = val_err }
+      row[run.name] = run.history[epoch]
+    end
+    log_epoch(epoch)
+    if opt.checkpoint then save_checkpoint(epoch) end
+    write_curves()
+    local d, n = row["dropout"], row["no dropout"]
+    print(ROW:format(epoch, d.train_loss, d.val_loss,
+      d.val_err, n.train_loss, n.val_loss, n.val_err, clock() - t0))
+    io.stdout:flush()
   end
-  bar:finish()
-  local row = { epoch = epoch }
-  for _, run in ipairs(runs) do
-    local train_loss, train_err = evaluate(run.net, train_eval)
-    local val_loss, val_err = evaluate(run.net, validation)
-    run.history[epoch] = { train_loss = train_loss, train_err = train_err, val_loss = val_loss, val_err = val_err }
-    row[run.name] = run.history[epoch]
+end)
+if not ok then
+  if tostring(err):find("interrupted!", 1, true) then
+    io.stderr:write("\n")
+    if rank0 then
+      print(("\ninterrupted after %d of %d epochs; %s and %s hold them"):format(done, opt.epochs, csv,
+        written and table.concat(written, ", ") or "(no plots yet)"))
+    end
+    os.exit(130)
   end
-  log_epoch(epoch)
-  if opt.checkpoint then save_checkpoint(epoch) end
-  local d, n = row["dropout"], row["no dropout"]
-  print(("%5d | %9.4f %9.4f %8.2f%% | %9.4f %9.4f %8.2f%% | %4.1fs"):format(epoch, d.train_loss, d.val_loss,
-    d.val_err, n.train_loss, n.val_loss, n.val_err, clock() - t0))
-  io.stdout:flush()
+  error(err, 0)
 end
 
 -- ---- results ------------------------------------------------------------------------
 
 -- Every rank evaluated the same parameters; rank 0 alone writes.
 if not rank0 then return end
-
-local csv = opt.out .. "/curves.csv"
-logger:writeCSV(csv)
-local names = {}
-for _, run in ipairs(runs) do names[#names + 1] = run.name end
-local function series(kind)
-  local list = {}
-  for _, name in ipairs(names) do
-    list[#list + 1] = "train " .. kind .. " (" .. name .. ")"
-    list[#list + 1] = "val " .. kind .. " (" .. name .. ")"
-  end
-  return list
-end
-local loss_panel, err_panel = series("loss"), series("error %")
-loss_panel.title, loss_panel.ylabel, loss_panel.logy = "loss", "NLL", true
-err_panel.title, err_panel.ylabel = "classification error", "error %"
-local written = logger:plot(opt.out .. "/curves.png", {
-  title = opt.model == "cnn"
-    and ("Fashion-MNIST CNN (2 conv 5x5 + max-pool, %d-%d-10), %d training images: dropout vs no dropout"):format(
-      3136, opt.hidden, train:size())
-    or ("Fashion-MNIST MLP %d-%s-10, %d training images: dropout vs no dropout"):format(784,
-    (tostring(opt.hidden) .. "-"):rep(opt.layers):sub(1, -2), train:size()),
-  panels = { loss_panel, err_panel }, width = 1400, height = 520,
-})
+if not written then write_curves() end -- a resumed run with no epoch left
 
 --- Mean of field `key` over the last `k` epochs.
 local function last_mean(history, key, k)
@@ -510,7 +618,8 @@ local function last_mean(history, key, k)
 end
 
 local shape = opt.model == "cnn"
-  and ("CNN, p = %g (%s dropout after each max-pooling) / %g (hidden)"):format(opt.pconv, opt.convdrop, opt.phidden)
+  and ("CNN, p = %g (%s dropout after each max-pooling) / %g (hidden), %d hidden units"):format(opt.pconv,
+    opt.convdrop, opt.phidden, opt.hidden)
   or ("hidden %dx%d, p = %g (input) / %g (hidden)"):format(opt.layers, opt.hidden, opt.pinput, opt.phidden)
 local lines = {
   ("Dropout experiment: %d epochs, %d training / %d validation images, %s, SGD lr %g (%s) momentum %g%s, "
@@ -518,7 +627,7 @@ local lines = {
     opt.schedule == "cosine" and "cosine schedule" or ("decay %g"):format(opt.lrdecay), opt.momentum,
     opt.wd > 0 and (" weight decay %g"):format(opt.wd) or "", opt.batch, opt.seed, os.time() - start),
   ("Averages over the last %d epochs:"):format(math.min(opt.last, opt.epochs)),
-  ("  %-12s %12s %12s %12s %12s"):format("", "train loss", "val loss", "gap", "val error"),
+  ("  %-10s %10s %10s %8s %9s"):format("", "train loss", "val loss", "gap", "val error"),
 }
 local summary = {}
 for _, run in ipairs(runs) do
@@ -529,7 +638,7 @@ for _, run in ipairs(runs) do
   }
   s.gap = s.val_loss - s.train_loss
   summary[run.name] = s
-  lines[#lines + 1] = ("  %-12s %12.4f %12.4f %12.4f %11.2f%%"):format(run.name, s.train_loss, s.val_loss, s.gap,
+  lines[#lines + 1] = ("  %-10s %10.4f %10.4f %8.4f %8.2f%%"):format(run.name, s.train_loss, s.val_loss, s.gap,
     s.val_err)
 end
 if opt.full then
@@ -548,11 +657,14 @@ local verdicts = {
 for _, v in ipairs(verdicts) do
   lines[#lines + 1] = ("  [%s] %s"):format(v[1] and "yes" or "no", v[2])
 end
-lines[#lines + 1] = ("Wrote %s, %s and %s/summary.txt"):format(csv, table.concat(written, ", "), opt.out)
+-- summary.txt names its neighbours without the directory (it travels with them).
+local function base(path) return (path:gsub("^.*/", "")) end
+local here = {}
+for i, path in ipairs(written) do here[i] = base(path) end
 local text = table.concat(lines, "\n")
-print("\n" .. text)
+print("\n" .. text .. ("\nWrote %s, %s and summary.txt into %s"):format(base(csv), table.concat(here, ", "), opt.out))
 local f = assert(io.open(opt.out .. "/summary.txt", "w"))
-f:write(text, "\n")
+f:write(text, ("\nWrote %s, %s and summary.txt\n"):format(base(csv), table.concat(here, ", ")))
 f:close()
 end
 

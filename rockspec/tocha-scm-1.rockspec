@@ -32,7 +32,8 @@ external_dependencies = {
   LAPACKE = { library = "lapacke" },   -- liblapacke-dev
   ZLIB = { header = "zlib.h", library = "z" }, -- zlib1g-dev
 }
--- cblas.h itself is found by CMakeLists.txt (Debian keeps it in a multiarch
+-- cblas.h and cairo (libcairo2-dev, for tocha.plot) are found by
+-- CMakeLists.txt (Debian keeps cblas.h in a multiarch
 -- directory LuaRocks' header search does not look in), which stops with a
 -- clear message when it is missing.
 build = {

@@ -209,4 +209,88 @@ describe("tocha.progress", function()
     assert_error("this progress bar is finished", function() bar:update(1) end)
     assert_error("bad argument #2 to 'progress' (number > 0 expected, got 0)", function() progress(1, 0) end)
   end)
+
+  describe("in a narrow terminal", function()
+    it("never writes past width - 1 columns, whatever the label and extra text", function()
+      for _, width in ipairs({ 20, 30, 45, 60 }) do
+        local s, c = fake_stream(), fake_clock()
+        local bar = progress.new(1000, { label = "epoch 12", stream = s, tty = true, width = width, clock = c.fn,
+          interval = 0 })
+        for i = 1, 1000, 37 do
+          c.now = c.now + 0.5
+          bar:update(i, "loss 0.123456 lr 0.0500")
+        end
+        bar:finish()
+        for piece in s:text():gmatch("[^\r\n]+") do
+          assert.is_true(utf8.len(piece) <= width - 1, width .. ": '" .. piece .. "'")
+        end
+        -- the numbers stay when room is short; the extra text goes first
+        assert.is_truthy(bar:line():find("100%", 1, true), bar:line())
+      end
+    end)
+
+    it("follows the terminal's width at each redraw (TIOCGWINSZ through progress.termwidth)", function()
+      local s, c = fake_stream(), fake_clock()
+      local saved = progress.termwidth
+      local columns = 60
+      progress.termwidth = function() return columns end
+      local ok, err = pcall(function()
+        local bar = progress.new(10, { stream = s, tty = true, clock = c.fn, interval = 0 })
+        bar:update(1)
+        assert.are.equal(59, #bar:line())
+        columns = 40
+        bar:update(2)
+        assert.are.equal(39, #bar:line())
+        -- the blanking of a longer line stops at the new width
+        local last = s.writes[#s.writes]
+        assert.is_true(#last <= 40, last)
+      end)
+      progress.termwidth = saved
+      assert(ok, err)
+    end)
+
+    it("reads the width of a real terminal", function()
+      -- script(1) gives the child a pseudo-terminal; stty sets it 50 columns wide
+      local probe = ("stty cols 50 rows 10; LUA_PATH=%q LUA_CPATH=%q lua5.4 -e %q"):format(package.path, package.cpath,
+        'local p = require "tocha.progress"; io.write("cols=", tostring(p.termwidth(io.stdout)), ' ..
+        '" tty=", tostring(p.isatty(io.stdout)), "\\n")')
+      local f = io.popen("script -qec " .. ("%q"):format(probe) .. " /dev/null 2>&1")
+      if not f then return end
+      local out = f:read("a")
+      f:close()
+      if not out:find("cols=", 1, true) then return end -- no script(1) here
+      assert.is_truthy(out:find("cols=50", 1, true), out)
+      assert.is_truthy(out:find("tty=true", 1, true), out)
+      -- a stream that is not a descriptor has no width
+      assert.is_nil(progress.termwidth(fake_stream()))
+    end)
+  end)
+
+  it("never shows more than 100%, nor counts past the total", function()
+    local s, c = fake_stream(), fake_clock()
+    local bar = progress.new(30, { stream = s, tty = true, width = 80, clock = c.fn })
+    c.now = c.now + 1
+    bar:update(40)
+    assert.is_truthy(bar:line():find("100% 30/30", 1, true), bar:line())
+    assert.is_falsy(s:text():find("133%", 1, true))
+    bar:finish()
+  end)
+
+  it("clears a finished bar (terminal) or writes no summary (elsewhere) with clear = true", function()
+    local s, c = fake_stream(), fake_clock()
+    local bar = progress.new(5, { stream = s, tty = true, width = 40, clock = c.fn, clear = true })
+    c.now = c.now + 1
+    bar:update(5)
+    local drawn = #s:text()
+    bar:finish()
+    local tail = s:text():sub(drawn + 1)
+    assert.is_truthy(tail:match("^\r +\r$"), ("%q"):format(tail)) -- blanked, the cursor back at column 0
+    assert.is_falsy(tail:find("\n", 1, true))
+    local plain = fake_stream()
+    local quiet = progress.new(5, { stream = plain, tty = false, clear = true, clock = c.fn })
+    quiet:update(5)
+    quiet:finish()
+    assert.are.equal("", plain:text())
+    assert_error("option 'clear' must be a boolean, got string", function() progress.new(1, { clear = "yes" }) end)
+  end)
 end)

@@ -222,7 +222,7 @@ tocha_status tocha_replace_file(const char *path, const void *const *parts, cons
 #include "tocha_dropout.h" /* the dropout kernel, bit masks */
 #include "tocha_nn.h"     /* nn kernels: activations, softmax, criterions */
 #include "tocha_idx.h"    /* IDX files (MNIST), plain or gzip */
-#include "tocha_png.h"    /* PNG files, drawing on ByteTensor canvases */
+#include "tocha_plot.h"   /* the chart canvas (cairo): PNG, SVG, PDF */
 #include "tocha_tensorlib.h" /* sort, order statistics, diag/tril/triu, histograms, bit ops */
 #include "tocha_lapack.h"  /* LAPACK: gesv, gels, potrf, qr, svd, eig, ... */
 #include "tocha_conv.h"    /* conv2, xcorr2, conv3, xcorr3 */

@@ -1,20 +1,22 @@
--- tocha.plot: line charts written as SVG (hand-made XML) and as PNG (drawn
--- by tocha.image's rasteriser), with no other dependency.
+-- tocha.plot: line charts drawn by cairo (tocha.core.canvas, src/core/plot_cairo.c)
+-- as PNG, SVG or PDF, with antialiased lines and a real font (DejaVu Sans).
 --
 --   local plot = require "tocha.plot"
 --   local fig = plot.figure{title = "MNIST", width = 1200, height = 480}
 --   local loss = fig:panel{title = "loss", xlabel = "epoch", ylabel = "NLL", logy = true}
 --   loss:line("train loss (dropout)", {0.9, 0.5, 0.4})          -- x = 1, 2, 3
 --   loss:line("val loss (dropout)", {1, 2, 3}, {1.0, 0.6, 0.5}, {dash = "dashed"})
---   fig:save("curves.svg"); fig:save("curves.png")
+--   fig:save("curves.svg"); fig:save("curves.png"); fig:save("curves.pdf")
 --
 -- or in one call: plot.chart{title =, xlabel =, ylabel =, logy =,
 -- series = {{name =, x =, y =, color =, dash =}, ...}} (or panels = {{title =,
--- series = {...}}, ...}) returns the figure.
+-- series = {...}}, ...}) returns the figure; for the REPL,
+--   plot.lines{"sin.png", sin = ys, cos = {xs, ys2}, title = "waves"}
+-- draws a few named lines into a file in one call.
 --
 -- The chart is laid out once as a list of shapes (rectangles, lines, discs,
--- text) in pixel coordinates, which both back ends draw: the SVG and the
--- PNG look alike.  Series without a colour get one by "experiment": the
+-- text) in pixel coordinates, which one drawing path puts on any canvas:
+-- the PNG, the SVG and the PDF are the same picture.  Series without a colour get one by "experiment": the
 -- words train/training, val/valid/validation and test are taken out of the
 -- name, names that then agree share a colour, and the word picks the dash
 -- (train solid, validation dashed, test dotted).
@@ -34,19 +36,35 @@ plot.dashes = {
 }
 local dash_cycle = { "solid", "dashed", "dotted", "dashdot", "longdash" }
 
-local FONT_FAMILY = "DejaVu Sans Mono, Menlo, Consolas, monospace"
 
 -- depth: how many helper calls lie between the API function and this call.
 local function fail(fname, arg, msg, depth)
   error(string.format("bad argument #%d to '%s' (%s)", arg, fname, msg), 3 + (depth or 0))
 end
 
--- ---- text metrics (the bitmap font of tocha.image) -------------------------
+-- ---- text metrics (cairo's, for the font the canvas draws with) ------------
 
-local ADVANCE, ASCENT, DESCENT = 6, 7, 2
+local core = require "tocha.core"
+-- Text of scale s is FONT_PX * s pixels high (scale 2: 13 px); layouts
+-- place text by its cap height (ASCENT * size above the baseline, what
+-- digits and capitals reach) and leave DESCENT * size below it.
+local FONT_PX, ASCENT, DESCENT = 6.5, 0.73, 0.24
 
-local function text_width(s, scale)
-  return tocha.image.textWidth(s, scale)
+local function font_size(scale) return FONT_PX * scale end
+
+local width_cache, cached = {}, 0
+--- The width in pixels of `s` at text scale `scale` (or font size `size`
+-- when `scale` is nil).
+local function text_width(s, scale, size)
+  size = size or font_size(scale)
+  local key = size .. "\0" .. s
+  local w = width_cache[key]
+  if not w then
+    if cached >= 4096 then width_cache, cached = {}, 0 end
+    w = core.textExtents(s, size)
+    width_cache[key], cached = w, cached + 1
+  end
+  return w
 end
 
 -- ---- numbers and ticks ----------------------------------------------------------
@@ -277,7 +295,10 @@ local legend_places = { best = true, none = true, ["upper right"] = true, ["uppe
   ["lower right"] = true, ["lower left"] = true }
 
 --- fig:panel{title =, xlabel =, ylabel =, logy =, xmin =, xmax =, ymin =,
--- ymax =, legend = "best" | "upper right" | ... | "none"}: a new panel.
+-- ymax =, zoom =, legend = "best" | "upper right" | ... | "none"}: a new
+-- panel.  zoom = f (0 < f <= 1) fits the y axis to the curves over the
+-- last fraction f of the x range (e.g. 0.7: the early epochs' high errors
+-- leave the panel and small differences at the end become visible).
 function Figure:panel(opts)
   opts = opts or {}
   if type(opts) ~= "table" then fail("panel", 1, "options table expected, got " .. type(opts)) end
@@ -292,6 +313,10 @@ function Figure:panel(opts)
   if p.logy and ((p.ymin and p.ymin <= 0) or (p.ymax and p.ymax <= 0)) then
     fail("panel", 1, "ymin and ymax must be > 0 on a log scale")
   end
+  if opts.zoom ~= nil and (type(opts.zoom) ~= "number" or not (opts.zoom > 0 and opts.zoom <= 1)) then
+    fail("panel", 1, "zoom must be a number in (0, 1], got " .. tostring(opts.zoom))
+  end
+  p.zoom = opts.zoom
   p.legend = opts.legend or "best"
   if not legend_places[p.legend] then fail("panel", 1, "unknown legend place '" .. tostring(p.legend) .. "'") end
   self.panels[#self.panels + 1] = p
@@ -355,27 +380,40 @@ end
 
 local AXIS, GRID, TEXT, FRAME = "#333333", "#e6e6e6", "#222222", "#bbbbbb"
 
--- Data ranges of a panel (finite points; > 0 on a log scale).
+-- Data ranges of a panel (finite points; > 0 on a log scale).  With
+-- p.zoom = f the y range is that of the last fraction f of the x range
+-- only: curves that start far away (the first epochs) leave the panel at
+-- the top, and the part that matters fills it.
 local function data_range(p)
   local xlo, xhi, ylo, yhi, integers = math.huge, -math.huge, math.huge, -math.huge, true
-  for _, s in ipairs(p.series) do
-    for i = 1, #s.y do
-      local x, y = s.x[i], s.y[i]
-      if is_finite(x) and is_finite(y) and (not p.logy or y > 0) then
-        xlo, xhi = math.min(xlo, x), math.max(xhi, x)
-        ylo, yhi = math.min(ylo, y), math.max(yhi, y)
-        if x ~= math.floor(x) then integers = false end
+  local function each(f)
+    for _, s in ipairs(p.series) do
+      for i = 1, #s.y do
+        local x, y = s.x[i], s.y[i]
+        if is_finite(x) and is_finite(y) and (not p.logy or y > 0) then f(x, y) end
       end
     end
   end
+  each(function(x)
+    xlo, xhi = math.min(xlo, x), math.max(xhi, x)
+    if x ~= math.floor(x) then integers = false end
+  end)
+  local from = p.zoom and xhi - p.zoom * (xhi - xlo) - 1e-9 or -math.huge
+  each(function(x, y)
+    if x >= from then ylo, yhi = math.min(ylo, y), math.max(yhi, y) end
+  end)
   if xlo > xhi then xlo, xhi, integers = 0, 1, false end
   if ylo > yhi then ylo, yhi = p.logy and 0.1 or 0, 1 end
+  if p.zoom and not p.logy and yhi > ylo then -- a margin, so the curves do not touch the frame
+    local m = (yhi - ylo) * 0.08
+    ylo, yhi = ylo - m, yhi + m
+  end
   return xlo, xhi, ylo, yhi, integers
 end
 
 local function text_item(items, x, y, str, opts)
   items[#items + 1] = { kind = "text", x = x, y = y, text = str, color = opts.color or TEXT,
-    scale = opts.scale, anchor = opts.anchor or "start", vertical = opts.vertical }
+    size = opts.size, anchor = opts.anchor or "start", vertical = opts.vertical, bold = opts.bold }
 end
 
 local function rect_item(items, x, y, w, h, color, clip)
@@ -426,15 +464,49 @@ local function place_legend(place, area, w, h, paths)
   return bx, by
 end
 
+-- A line of many more points than pixel columns (a value per step of a
+-- long run): per column, the first, lowest, highest and last points, in
+-- their order, draw the same picture from at most four points a column.
+-- Gaps (NaN) are kept.
+local function decimate(xs, ys)
+  local ox, oy = {}, {}
+  local i, n = 1, #xs
+  while i <= n do
+    local x = xs[i]
+    if x ~= x then
+      ox[#ox + 1], oy[#oy + 1] = x, ys[i]
+      i = i + 1
+    else
+      local col, j, lo, hi = math.floor(x), i, i, i
+      while j < n and xs[j + 1] == xs[j + 1] and math.floor(xs[j + 1]) == col do
+        j = j + 1
+        if ys[j] < ys[lo] then lo = j end
+        if ys[j] > ys[hi] then hi = j end
+      end
+      local keep = { i, lo, hi, j }
+      table.sort(keep)
+      local last
+      for _, k in ipairs(keep) do
+        if k ~= last then ox[#ox + 1], oy[#oy + 1], last = xs[k], ys[k], k end
+      end
+      i = j + 1
+    end
+  end
+  return ox, oy
+end
+plot.decimate = decimate
+
 -- Lays out one panel inside the cell (x, y, w, h); appends shapes to items.
 local function layout_panel(p, items, cell, scale, clip_id)
   local s = scale
-  local line_h = (ASCENT + DESCENT) * s
+  local fs = font_size(s)
+  local asc, desc = ASCENT * fs, DESCENT * fs
+  local line_h = asc + desc + 2 * s
   local pad = 6 * s
   local top = cell.y + pad
   if p.title then
-    text_item(items, cell.x + cell.w / 2, top + ASCENT * s, p.title, { scale = s, anchor = "middle" })
-    top = top + line_h + pad
+    text_item(items, cell.x + cell.w / 2, top + asc * 1.1, p.title, { size = fs * 1.1, anchor = "middle", bold = true })
+    top = top + line_h * 1.1 + pad
   end
   local xlo, xhi, ylo, yhi, integers = data_range(p)
   if p.xmin then xlo = p.xmin end
@@ -455,11 +527,11 @@ local function layout_panel(p, items, cell, scale, clip_id)
   -- Room for the y tick labels and the y label on the left, the x tick
   -- labels and the x label below.
   local label_w = 0
-  for _, t in ipairs(yticks) do label_w = math.max(label_w, text_width(t.label, s)) end
+  for _, t in ipairs(yticks) do label_w = math.max(label_w, text_width(t.label, nil, fs)) end
   local left = cell.x + pad + (p.ylabel and (line_h + pad) or 0) + label_w + 4 * s
   local bottom = cell.y + cell.h - pad - (p.xlabel and (line_h + pad) or 0) - line_h - 3 * s
   local right = cell.x + cell.w - pad - 4 * s
-  top = top + ASCENT * s // 2
+  top = top + asc / 2
   local area = { x0 = math.floor(left), y0 = math.floor(top), x1 = math.floor(right), y1 = math.floor(bottom) }
   if area.x1 - area.x0 < 20 or area.y1 - area.y0 < 20 then
     error("plot: the figure is too small for its panels (make width/height larger)", 0)
@@ -479,7 +551,7 @@ local function layout_panel(p, items, cell, scale, clip_id)
     if yy >= area.y0 and yy <= area.y1 then
       if yy > area.y0 and yy < area.y1 then rect_item(items, area.x0, yy, aw, 1, GRID) end
       rect_item(items, area.x0 - 2 * s, yy, 2 * s, 1, AXIS)
-      text_item(items, area.x0 - 4 * s, yy + math.floor(ASCENT * s / 2), t.label, { scale = s, anchor = "end" })
+      text_item(items, area.x0 - 4 * s, yy + asc / 2, t.label, { size = fs, anchor = "end" })
     end
   end
   for _, t in ipairs(xticks) do
@@ -487,7 +559,7 @@ local function layout_panel(p, items, cell, scale, clip_id)
     if xx >= area.x0 and xx <= area.x1 then
       if xx > area.x0 and xx < area.x1 then rect_item(items, xx, area.y0, 1, ah, GRID) end
       rect_item(items, xx, area.y1, 1, 2 * s, AXIS)
-      text_item(items, xx, area.y1 + 3 * s + ASCENT * s + s, t.label, { scale = s, anchor = "middle" })
+      text_item(items, xx, area.y1 + 3 * s + asc + s, t.label, { size = fs, anchor = "middle" })
     end
   end
   -- Frame: light on top and right, the axes darker.
@@ -496,12 +568,12 @@ local function layout_panel(p, items, cell, scale, clip_id)
   rect_item(items, area.x0, area.y1, aw + 1, 1, AXIS)
   rect_item(items, area.x0 - 1, area.y0, 1, ah + 1, AXIS)
   if p.xlabel then
-    text_item(items, (area.x0 + area.x1) / 2, cell.y + cell.h - pad - DESCENT * s, p.xlabel,
-      { scale = s, anchor = "middle" })
+    text_item(items, (area.x0 + area.x1) / 2, cell.y + cell.h - pad - desc, p.xlabel,
+      { size = fs, anchor = "middle" })
   end
   if p.ylabel then
-    text_item(items, cell.x + pad + ASCENT * s, (area.y0 + area.y1) / 2, p.ylabel,
-      { scale = s, anchor = "middle", vertical = true })
+    text_item(items, cell.x + pad + asc, (area.y0 + area.y1) / 2, p.ylabel,
+      { size = fs, anchor = "middle", vertical = true })
   end
   -- The series, clipped to the plotting area.
   local clip = { area.x0, area.y0, area.x1 + 1, area.y1 + 1, id = clip_id }
@@ -512,14 +584,16 @@ local function layout_panel(p, items, cell, scale, clip_id)
     for i = 1, #sr.y do
       local x, y = sr.x[i], sr.y[i]
       if is_finite(x) and is_finite(y) and (not p.logy or y > 0) then
-        -- Far outside the area (user limits): clamp, keeping coordinates sane.
+        -- Far outside the area (user limits, a zoom): clamp, keeping coordinates sane.
         xs[i] = math.max(-1e6, math.min(1e6, X(x)))
         ys[i] = math.max(-1e6, math.min(1e6, Y(y)))
       else
         xs[i], ys[i] = 0 / 0, 0 / 0
       end
     end
-    local path = { kind = "path", xs = xs, ys = ys, color = sr.color, width = sr.width, dash = sr.dash or nil,
+    local lx, ly = xs, ys
+    if #xs > 2 * aw then lx, ly = decimate(xs, ys) end
+    local path = { kind = "path", xs = lx, ys = ly, color = sr.color, width = sr.width, dash = sr.dash or nil,
       clip = clip }
     if sr.marker ~= "only" then items[#items + 1] = path end
     paths[#paths + 1] = path
@@ -535,11 +609,11 @@ local function layout_panel(p, items, cell, scale, clip_id)
   -- The legend.
   if p.legend ~= "none" and #series > 0 then
     local sample = 18 * s
-    local row_h = line_h + 2 * s
+    local row_h = line_h + s
     local name_w = 0
-    for _, sr in ipairs(series) do name_w = math.max(name_w, text_width(sr.name, s)) end
-    local w = 4 * s + sample + 4 * s + name_w + 4 * s
-    local h = #series * row_h + 4 * s
+    for _, sr in ipairs(series) do name_w = math.max(name_w, text_width(sr.name, nil, fs)) end
+    local w = math.ceil(4 * s + sample + 4 * s + name_w + 4 * s)
+    local h = math.ceil(#series * row_h + 4 * s)
     local lx, ly = place_legend(p.legend, area, w, h, paths)
     lx, ly = math.floor(lx), math.floor(ly)
     rect_item(items, lx, ly, w, h, "#ffffffe6")
@@ -557,7 +631,7 @@ local function layout_panel(p, items, cell, scale, clip_id)
       if sr.marker then
         items[#items + 1] = { kind = "disc", x = x0 + sample / 2, y = cy, r = sr.width + 1.5, color = sr.color }
       end
-      text_item(items, x0 + sample + 4 * s, math.floor(cy + ASCENT * s / 2), sr.name, { scale = s })
+      text_item(items, x0 + sample + 4 * s, cy + asc / 2, sr.name, { size = fs })
     end
   end
 end
@@ -570,13 +644,13 @@ function Figure:layout()
   local rows = (n + cols - 1) // cols
   local s = self.scale
   local W = self.width or 680 * cols
-  local title_scale = s + 1
-  if self.title and text_width(self.title, title_scale) > W - 20 then title_scale = s end
-  local title_h = self.title and ((ASCENT + DESCENT) * title_scale + 8 * s) or 0
+  local title_fs = font_size(s) * 1.35
+  if self.title and text_width(self.title, nil, title_fs) > W - 20 then title_fs = font_size(s) end
+  local title_h = self.title and math.floor((ASCENT + DESCENT) * title_fs + 10 * s) or 0
   local H = self.height or (480 * rows + title_h)
   local items = {}
   if self.title then
-    text_item(items, W / 2, 5 * s + ASCENT * title_scale, self.title, { scale = title_scale, anchor = "middle" })
+    text_item(items, W / 2, 5 * s + ASCENT * title_fs, self.title, { size = title_fs, anchor = "middle", bold = true })
   end
   local cw, ch = W / cols, (H - title_h) / rows
   for i, p in ipairs(self.panels) do
@@ -587,133 +661,78 @@ function Figure:layout()
   return W, H, items
 end
 
--- ---- SVG -----------------------------------------------------------------------------------
+-- ---- drawing: one path for every canvas -------------------------------------------------------
 
-local function xml_escape(str)
-  return (str:gsub("[&<>\"']", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;",
-    ["'"] = "&#39;" }))
-end
+local anchors = { start = 0, middle = 0.5, ["end"] = 1 }
 
-local function num(v)
-  local s = string.format("%.2f", v):gsub("0+$", ""):gsub("%.$", "")
-  if s == "-0" then s = "0" end
-  return s
-end
-
--- fill="#rrggbb" plus an opacity attribute for "#rrggbbaa".
-local function paint(attr, color)
-  local rgb, alpha = color:sub(1, 7), color:sub(8, 9)
-  if alpha ~= "" then
-    return string.format('%s="%s" %s-opacity="%s"', attr, rgb, attr, num(tonumber(alpha, 16) / 255))
+-- Draws the shapes on a canvas (tocha.core.canvas).
+local function draw(canvas, items)
+  for _, it in ipairs(items) do
+    local clip = it.clip and { it.clip[1], it.clip[2], it.clip[3], it.clip[4] } or nil
+    if it.kind == "rect" then
+      canvas:rect(it.x, it.y, it.w, it.h, it.color, clip)
+    elseif it.kind == "path" then
+      local xy = {}
+      for i = 1, #it.xs do
+        xy[2 * i - 1], xy[2 * i] = it.xs[i], it.ys[i]
+      end
+      canvas:polyline(xy, it.width, it.color, it.dash, clip)
+    elseif it.kind == "disc" then
+      canvas:disc(it.x, it.y, it.r, it.color, clip)
+    elseif it.kind == "text" then
+      canvas:text(it.x, it.y, it.text, it.size, it.color, anchors[it.anchor], it.vertical, it.bold)
+    end
   end
-  return string.format('%s="%s"', attr, rgb)
+end
+
+--- The figure drawn in memory: a ByteTensor height x width x 3 (RGB).
+function Figure:render()
+  local W, H, items = self:layout()
+  local canvas = core.canvas("image", nil, W, H)
+  local ok, err = pcall(draw, canvas, items)
+  local pixels = ok and canvas:pixels()
+  canvas:free()
+  if not ok then error(err, 2) end
+  return pixels
+end
+
+plot.formats = { png = true, svg = true, pdf = true }
+
+--- fig:save(path): a PNG, SVG or PDF as path ends in .png, .svg or .pdf
+-- (the file is replaced in one step: never half written).
+function Figure:save(path)
+  if type(path) ~= "string" then fail("save", 1, "file name expected, got " .. type(path)) end
+  local ext = path:lower():match("%.(%w+)$")
+  if not plot.formats[ext] then
+    fail("save", 1, "file name must end in .png, .svg or .pdf, got '" .. path .. "'")
+  end
+  local W, H, items = self:layout()
+  local canvas = core.canvas(ext, path, W, H)
+  local ok, err = pcall(function()
+    draw(canvas, items)
+    canvas:close()
+  end)
+  if not ok then
+    canvas:free()
+    error("plot: cannot write '" .. path .. "': " .. tostring(err), 2)
+  end
+  return self
 end
 
 --- The figure as an SVG document (a string).
 function Figure:svg()
-  local W, H, items = self:layout()
-  local out = {
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    string.format('<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d">', W, H, W, H),
-  }
-  if self.title then out[#out + 1] = "<title>" .. xml_escape(self.title) .. "</title>" end
-  -- Clip rectangles, one per panel.
-  local clips, defs = {}, {}
-  for _, it in ipairs(items) do
-    local c = it.clip
-    if c and c.id and not clips[c.id] then
-      clips[c.id] = true
-      defs[#defs + 1] = string.format('<clipPath id="%s"><rect x="%s" y="%s" width="%s" height="%s"/></clipPath>',
-        c.id, num(c[1]), num(c[2]), num(c[3] - c[1]), num(c[4] - c[2]))
-    end
+  local tmp = os.tmpname()
+  local ok, err = pcall(self.save, self, tmp .. ".svg")
+  os.remove(tmp)
+  if not ok then
+    os.remove(tmp .. ".svg")
+    error(err, 2)
   end
-  if #defs > 0 then out[#out + 1] = "<defs>" .. table.concat(defs) .. "</defs>" end
-  out[#out + 1] = string.format('<rect x="0" y="0" width="%d" height="%d" fill="#ffffff"/>', W, H)
-  for _, it in ipairs(items) do
-    local clip = it.clip and it.clip.id and string.format(' clip-path="url(#%s)"', it.clip.id) or ""
-    if it.kind == "rect" then
-      out[#out + 1] = string.format('<rect x="%s" y="%s" width="%s" height="%s" %s%s/>', num(it.x), num(it.y),
-        num(it.w), num(it.h), paint("fill", it.color), clip)
-    elseif it.kind == "path" then
-      -- One subpath per piece between gaps; a lone point draws as a dot.
-      local d, piece = {}, 0
-      for i = 1, #it.xs + 1 do
-        local x, y = it.xs[i], it.ys[i]
-        if x ~= nil and x == x and y == y then
-          d[#d + 1] = (piece == 0 and "M" or "L") .. num(x) .. " " .. num(y)
-          piece = piece + 1
-        else
-          if piece == 1 then d[#d + 1] = "l0 0" end
-          piece = 0
-        end
-      end
-      if #d > 0 then
-        local dash = it.dash and string.format(' stroke-dasharray="%s"', table.concat(it.dash, " ")) or ""
-        out[#out + 1] = string.format('<path d="%s" fill="none" %s stroke-width="%s" stroke-linejoin="round" ' ..
-          'stroke-linecap="%s"%s%s/>', table.concat(d, " "), paint("stroke", it.color), num(it.width),
-          it.dash and "butt" or "round", dash, clip)
-      end
-    elseif it.kind == "disc" then
-      out[#out + 1] = string.format('<circle cx="%s" cy="%s" r="%s" %s%s/>', num(it.x), num(it.y), num(it.r),
-        paint("fill", it.color), clip)
-    elseif it.kind == "text" then
-      local rotate = it.vertical and string.format(' transform="rotate(-90 %s %s)"', num(it.x), num(it.y)) or ""
-      out[#out + 1] = string.format('<text x="%s" y="%s" font-family="%s" font-size="%d" text-anchor="%s" %s%s>' ..
-        '%s</text>', num(it.x), num(it.y), FONT_FAMILY, 10 * it.scale, it.anchor, paint("fill", it.color),
-        rotate, xml_escape(it.text))
-    end
-  end
-  out[#out + 1] = "</svg>"
-  return table.concat(out, "\n") .. "\n"
-end
-
--- ---- PNG -------------------------------------------------------------------------------------
-
---- The figure drawn on a new ByteTensor canvas (height x width x 3).
-function Figure:render()
-  local W, H, items = self:layout()
-  local image = tocha.image
-  local canvas = tocha.ByteTensor(H, W, 3):fill(255)
-  for _, it in ipairs(items) do
-    local clip = it.clip and { it.clip[1], it.clip[2], it.clip[3], it.clip[4] } or nil
-    if it.kind == "rect" then
-      image.fillRect(canvas, it.x, it.y, it.w, it.h, { color = it.color, clip = clip })
-    elseif it.kind == "path" then
-      image.drawPolyline(canvas, it.xs, it.ys, { color = it.color, width = it.width, dash = it.dash, clip = clip })
-    elseif it.kind == "disc" then
-      image.drawDisc(canvas, it.x, it.y, it.r, { color = it.color, clip = clip })
-    elseif it.kind == "text" then
-      local w = text_width(it.text, it.scale)
-      local shift = it.anchor == "middle" and w / 2 or it.anchor == "end" and w or 0
-      local x, y = it.x, it.y
-      if it.vertical then y = y + shift else x = x - shift end
-      image.drawText(canvas, x, y, it.text, { color = it.color, scale = it.scale, vertical = it.vertical })
-    end
-  end
-  return canvas
-end
-
--- ---- saving ------------------------------------------------------------------------------------
-
-local function write_file(path, data)
-  local f, err = io.open(path, "wb")
-  if not f then error("plot: cannot write '" .. path .. "': " .. tostring(err), 3) end
-  f:write(data)
+  local f = assert(io.open(tmp .. ".svg", "rb"))
+  local doc = f:read("a")
   f:close()
-end
-
---- fig:save(path): an SVG when path ends in .svg, a PNG when it ends in .png.
-function Figure:save(path)
-  if type(path) ~= "string" then fail("save", 1, "file name expected, got " .. type(path)) end
-  local ext = path:lower():match("%.(%w+)$")
-  if ext == "svg" then
-    write_file(path, self:svg())
-  elseif ext == "png" then
-    tocha.image.savePNG(path, self:render())
-  else
-    fail("save", 1, "file name must end in .svg or .png, got '" .. path .. "'")
-  end
-  return self
+  os.remove(tmp .. ".svg")
+  return doc
 end
 
 -- ---- one call ------------------------------------------------------------------------------------
@@ -742,21 +761,58 @@ function plot.chart(spec)
     scale = spec.scale }
   local panels = spec.panels
   if panels == nil then
-    panels = { { xlabel = spec.xlabel, ylabel = spec.ylabel, logy = spec.logy, legend = spec.legend,
+    panels = { { xlabel = spec.xlabel, ylabel = spec.ylabel, logy = spec.logy, legend = spec.legend, zoom = spec.zoom,
       xmin = spec.xmin, xmax = spec.xmax, ymin = spec.ymin, ymax = spec.ymax, series = spec.series or {} } }
   end
   for _, pspec in ipairs(panels) do
     local panel = fig:panel{ title = pspec.title, xlabel = pspec.xlabel, ylabel = pspec.ylabel, logy = pspec.logy,
-      legend = pspec.legend, xmin = pspec.xmin, xmax = pspec.xmax, ymin = pspec.ymin, ymax = pspec.ymax }
+      legend = pspec.legend, zoom = pspec.zoom, xmin = pspec.xmin, xmax = pspec.xmax, ymin = pspec.ymin,
+      ymax = pspec.ymax }
     add_series(panel, pspec.series or {})
   end
   if spec.path ~= nil then fig:save(spec.path) end
   return fig
 end
 
+-- ---- for the REPL: plot.lines ------------------------------------------------------------------
+
+--- plot.lines{path, name = ys | {xs, ys}, ... [, title =, xlabel =,
+-- ylabel =, logy =, width =, height =]}: draws the named series (tables of
+-- numbers or 1-D tensors; ys alone plots against 1, 2, ...) as one panel
+-- into path (.png, .svg or .pdf), the names in alphabetical order.
+-- Returns the figure.
+--   plot.lines{"loss.png", train = {0.9, 0.5, 0.4}, val = {1.0, 0.7, 0.6}, logy = true}
+local lines_options = { title = true, xlabel = true, ylabel = true, logy = true, width = true, height = true,
+  legend = true, zoom = true }
+function plot.lines(spec)
+  if type(spec) ~= "table" then
+    fail("lines", 1, "table {path, name = values, ...} expected, got " .. type(spec))
+  end
+  local path = spec[1] or spec.path
+  if type(path) ~= "string" then fail("lines", 1, "the first entry must be the file name (.png, .svg or .pdf)") end
+  local names = {}
+  for k in pairs(spec) do
+    if type(k) == "string" and not lines_options[k] and k ~= "path" then names[#names + 1] = k end
+  end
+  table.sort(names)
+  if #names == 0 then fail("lines", 1, "no series (give them as name = values)") end
+  local series = {}
+  for _, name in ipairs(names) do
+    local v = spec[name]
+    if type(v) == "table" and not tocha.isTensor(v) and #v == 2 and type(v[1]) ~= "number" then
+      series[#series + 1] = { name = name, x = v[1], y = v[2] }
+    else
+      series[#series + 1] = { name = name, y = v }
+    end
+  end
+  return plot.chart{ title = spec.title, xlabel = spec.xlabel, ylabel = spec.ylabel, logy = spec.logy,
+    width = spec.width or 800, height = spec.height or 500, legend = spec.legend, zoom = spec.zoom, series = series,
+    path = path }
+end
+
 plot.Figure, plot.Panel = Figure, Panel
 plot.text_width = text_width
 plot.split_role = split_role
-plot.ADVANCE = ADVANCE
+plot.font_size = font_size
 
 return plot

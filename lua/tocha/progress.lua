@@ -17,24 +17,29 @@
 -- Anywhere else (a pipe, a file, CI logs) it writes nothing during the loop
 -- and one plain line at finish():
 --   epoch 3: 1000/1000 in 2.4s (412.3/s) loss 0.1234
+-- With the option clear = true a finished bar leaves nothing: on a
+-- terminal it blanks its line (for a table row that follows to take it),
+-- elsewhere it writes no summary (the row is the epoch's one line).
 --
--- Terminal or not: Lua has no isatty(), so tocha asks the shell once per
--- stream (`test -t 1` for io.stdout, `test -t 2` for io.stderr: the child
--- inherits our descriptors, so its answer is about ours) and caches the
--- answer, since starting a shell takes about a millisecond.  TERM must also
--- be set and not "dumb".  Any other stream (a file, a table with :write) is
--- not a terminal.  The option tty = true/false forces either mode; without
--- it the environment variable TOCHA_PROGRESS=always|never|auto does (any
--- other value means auto).  The line width is the option `width`, else the
--- COLUMNS environment variable, else 80.
+-- The line never wraps: it is at most the terminal's width minus one
+-- column, read from the terminal itself at every redraw (TIOCGWINSZ, so a
+-- resized window is followed), and the percentage never passes 100 (done
+-- beyond total counts as total).  Terminal or not: tocha.core.isatty on
+-- the stream's descriptor (1 for io.stdout, 2 for io.stderr), and TERM
+-- must be set and not "dumb".  Any other stream (a file, a table with
+-- :write) is not a terminal.  The option tty = true/false forces either
+-- mode; without it the environment variable TOCHA_PROGRESS=always|never|auto
+-- does (any other value means auto).  The width is the option `width`, else
+-- the terminal's, else the COLUMNS environment variable, else 80.
 local utils = require "tocha.utils"
+local core = require "tocha.core"
 local progress = {}
 
 -- ---- clock ---------------------------------------------------------------------
 --- Wall-clock seconds (a float) from an arbitrary origin; only differences
 -- mean something: tocha.clock(), clock_gettime(CLOCK_MONOTONIC) (os.clock()
 -- is processor time and os.time() counts whole seconds).
-progress.clock = require("tocha.core").clock
+progress.clock = core.clock
 
 -- ---- terminal detection ---------------------------------------------------------
 local fd_is_tty = {}
@@ -51,10 +56,15 @@ function progress.isatty(stream)
   if not fd then return false end
   local term = os.getenv("TERM")
   if term == nil or term == "" or term == "dumb" then return false end
-  if fd_is_tty[fd] == nil then
-    fd_is_tty[fd] = os.execute("test -t " .. fd) == true
-  end
+  if fd_is_tty[fd] == nil then fd_is_tty[fd] = core.isatty(fd) end
   return fd_is_tty[fd]
+end
+
+--- The columns of the terminal behind `stream` (io.stdout or io.stderr),
+-- or nil when it is not one or does not say.
+function progress.termwidth(stream)
+  local fd = stream_fd(stream)
+  return fd and core.termsize(fd) or nil
 end
 
 local function resolve_tty(opt, stream)
@@ -66,6 +76,7 @@ local function resolve_tty(opt, stream)
 end
 
 -- ---- formatting -----------------------------------------------------------------
+local utf8_len, truncate
 --- "MM:SS", or "H:MM:SS" from one hour on; "--:--" when unknown.
 function progress.format_time(seconds)
   if seconds == nil or seconds ~= seconds or seconds < 0 or seconds == math.huge then return "--:--" end
@@ -120,8 +131,9 @@ end
 --- progress.new([total] [, opts]) -> bar.  total: the number of items (nil
 -- when unknown: no bar, percentage or ETA).  opts: label (text before the
 -- bar), stream (default io.stdout; anything with :write), tty (force the
--- mode), width (columns), interval (seconds between redraws, default 0.1),
--- clock (a function returning seconds, for tests).
+-- mode), width (columns; default the terminal's), clear (a finished bar
+-- leaves nothing, see the header), interval (seconds between redraws,
+-- default 0.1), clock (a function returning seconds, for tests).
 function progress.new(total, opts)
   if total ~= nil and (type(total) ~= "number" or total < 0 or total ~= total) then
     error(string.format("bad argument #1 to 'new' (number of items >= 0 or nil expected, got %s)", tostring(total)), 2)
@@ -143,11 +155,15 @@ function progress.new(total, opts)
   if label ~= nil and type(label) ~= "string" then
     error(string.format("bad argument #2 to 'new' (option 'label' must be a string, got %s)", type(label)), 2)
   end
-  local given_width = option(opts, "width") or math.tointeger(tonumber(os.getenv("COLUMNS") or "")) or 80
-  local width = utils.integer(given_width)
-  if width == nil or width < 20 then
+  local given_width = option(opts, "width")
+  local width = given_width and utils.integer(given_width)
+  if given_width ~= nil and (width == nil or width < 20) then
     error(string.format("bad argument #2 to 'new' (option 'width' must be an integer >= 20, got %s)",
       tostring(given_width)), 2)
+  end
+  local clear = option(opts, "clear")
+  if clear ~= nil and type(clear) ~= "boolean" then
+    error(string.format("bad argument #2 to 'new' (option 'clear' must be a boolean, got %s)", type(clear)), 2)
   end
   local interval = option(opts, "interval") or 0.1
   if type(interval) ~= "number" or interval < 0 then
@@ -164,7 +180,8 @@ function progress.new(total, opts)
     label = label,
     stream = stream,
     tty = resolve_tty(tty, stream),
-    width = width,
+    width = width, -- nil: the terminal's, at each redraw
+    clear = clear or false,
     interval = interval,
     clock = clock,
     finished = false,
@@ -178,6 +195,18 @@ local function clean(text)
   return (tostring(text):gsub("[%c]", " "))
 end
 
+-- Columns of a UTF-8 string (one per character; bytes when not UTF-8).
+function utf8_len(s)
+  return utf8.len(s) or #s
+end
+
+-- The first `n` columns of s, cut between characters.
+function truncate(s, n)
+  if utf8_len(s) <= n then return s end
+  if not utf8.len(s) then return s:sub(1, n) end
+  return s:sub(1, utf8.offset(s, n + 1) - 1)
+end
+
 -- The numbers after the bar: "58% 580/1000 412.3/s 00:01<00:01".
 function Bar:_stats(now)
   local elapsed = now - self.start
@@ -187,33 +216,48 @@ function Bar:_stats(now)
     return string.format("%s %s %s", format_count(self.done), progress.format_rate(rate),
       progress.format_time(elapsed))
   end
+  local done = math.min(self.done, total) -- never more than 100%
   local percent = 100
   if total > 0 then
     -- exact for integer counts: 29/100 is 29%, not 28.999...%
-    percent = (math.type(self.done) == "integer" and math.type(total) == "integer") and (100 * self.done) // total
-      or math.floor(100 * self.done / total + 1e-9)
+    percent = (math.type(done) == "integer" and math.type(total) == "integer") and (100 * done) // total
+      or math.floor(100 * done / total + 1e-9)
   end
   local eta
-  if self.done >= total then
+  if done >= total then
     eta = 0
   elseif rate and rate > 0 then
-    eta = (total - self.done) / rate
+    eta = (total - done) / rate
   end
-  return string.format("%3d%% %s/%s %s %s<%s", percent, format_count(self.done),
+  return string.format("%3d%% %s/%s %s %s<%s", percent, format_count(done),
     format_count(total), progress.format_rate(rate), progress.format_time(elapsed), progress.format_time(eta))
 end
 
---- The text of the terminal line for the current state (no "\r").
+-- The line's width: the option, else the terminal's now, else COLUMNS, else 80.
+function Bar:_width()
+  return self.width or progress.termwidth(self.stream) or math.tointeger(tonumber(os.getenv("COLUMNS") or ""))
+    or 80
+end
+
+--- The text of the terminal line for the current state (no "\r"): at
+-- most the width - 1 columns (terminals wrap in the last one).  When room
+-- is short the extra text goes first, then the bar, then the numbers.
 function Bar:line(now)
   now = now or self.clock()
   local prefix = self.label and (self.label .. " ") or ""
   local stats = self:_stats(now)
   local extra = self.extra and (" " .. self.extra) or ""
-  local room = self.width - 1 -- never write into the last column: terminals wrap there
+  local room = math.max(1, self:_width() - 1)
   local text
   if self.total then
-    local bar_width = room - #prefix - #stats - #extra - 3
-    if bar_width < MIN_BAR then bar_width = MIN_BAR end
+    local bar_width = room - utf8_len(prefix) - #stats - utf8_len(extra) - 3
+    if bar_width < MIN_BAR then
+      extra = ""
+      bar_width = room - utf8_len(prefix) - #stats - 3
+    end
+    if bar_width < MIN_BAR then
+      return truncate(prefix .. stats, room)
+    end
     local fraction = self.total > 0 and math.min(self.done / self.total, 1) or 1
     local filled = math.floor(fraction * bar_width)
     local bar
@@ -226,8 +270,7 @@ function Bar:line(now)
   else
     text = prefix .. stats .. extra
   end
-  if #text > room then text = text:sub(1, room) end
-  return text
+  return truncate(text, room)
 end
 
 function Bar:_write(text)
@@ -239,9 +282,11 @@ end
 
 function Bar:_draw(now)
   local text = self:line(now)
-  local pad = self.drawn_length - #text
+  local n = utf8_len(text)
+  -- Blank what a longer line left, but never past the current width.
+  local pad = math.min(self.drawn_length, self:_width() - 1) - n
   self:_write("\r" .. text .. (pad > 0 and string.rep(" ", pad) or ""))
-  self.drawn_length = #text
+  self.drawn_length = n
   self.drawn_at = now
   self.drawn_done, self.drawn_extra = self.done, self.extra
 end
@@ -280,17 +325,22 @@ function Bar:summary(now)
 end
 
 --- bar:finish([summary]) -> bar.  Draws the final state and ends the line
--- (terminal), or writes the summary line (otherwise).  `summary` replaces
--- the extra text.  A second call does nothing.
+-- (terminal), or writes the summary line (otherwise); with clear, blanks
+-- the line (terminal) or writes nothing.  `summary` replaces the extra
+-- text.  A second call does nothing.
 function Bar:finish(summary)
   if self.finished then return self end
   self.finished = true
   if summary ~= nil then self.extra = clean(summary) end
   local now = self.clock()
-  if self.tty then
+  if self.tty and self.clear then
+    if self.drawn_at ~= nil then
+      self:_write("\r" .. string.rep(" ", math.min(self.drawn_length, self:_width() - 1)) .. "\r")
+    end
+  elseif self.tty then
     if self.drawn_at == nil or self.drawn_done ~= self.done or self.drawn_extra ~= self.extra then self:_draw(now) end
     self:_write("\n")
-  else
+  elseif not self.clear then
     self:_write(self:summary(now) .. "\n")
   end
   return self

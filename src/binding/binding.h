@@ -83,7 +83,7 @@ void tl_open_dropout(lua_State *L, int module, int methods);
 void tl_open_nn(lua_State *L, int module, int methods);
 void tl_open_serialize(lua_State *L, int module, int methods);
 void tl_open_data(lua_State *L, int module, int methods);
-void tl_open_png(lua_State *L, int module, int methods);
+void tl_open_plot(lua_State *L, int module, int methods);
 void tl_open_t7(lua_State *L, int module, int methods);
 void tl_open_tensorlib(lua_State *L, int module, int methods);
 void tl_open_spatial(lua_State *L, int module, int methods);

@@ -249,7 +249,7 @@ int luaopen_tocha_core(lua_State *L) {
   tl_open_nn(L, module, methods);
   tl_open_serialize(L, module, methods);
   tl_open_data(L, module, methods);
-  tl_open_png(L, module, methods);
+  tl_open_plot(L, module, methods);
   tl_open_t7(L, module, methods);
   tl_open_tensorlib(L, module, methods);
   tl_open_spatial(L, module, methods);

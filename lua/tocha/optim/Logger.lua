@@ -13,6 +13,15 @@
 -- order (setNames' order, else the names sorted, then new names as they
 -- come; a new name writes a new header line), a row may omit some names
 -- (its cell stays empty), and nothing is printed to stdout.
+--
+-- plot() is cheap however often it is called: Torch7 scripts call it after
+-- every add (torch/demos' linear regression 10^4 times).  It records what
+-- to draw and draws it at most every `plotInterval` seconds (logger field,
+-- default 5): a call finding the last drawing older than that draws at
+-- once; else the request waits for the next such call, logger:render(),
+-- logger:close() or the end of the program (when Lua closes its state:
+-- a script that returns, errors out or calls os.exit(code, true); a plain
+-- os.exit(code) skips it, so call logger:render() first).
 local tocha = require "tocha"
 
 local Logger = tocha.class("optim.Logger")
@@ -22,7 +31,19 @@ local function fail(fname, arg, msg, depth)
   error(string.format("bad argument #%d to '%s' (%s)", arg, fname, msg), 3 + (depth or 0))
 end
 
+-- Loggers with a plot waiting, drawn when Lua closes its state (the
+-- sentinel's finaliser runs then at the latest).
+local waiting = {}
+local sentinel = setmetatable({}, { __gc = function()
+  for logger in pairs(waiting) do
+    local ok, err = pcall(logger.render, logger)
+    if not ok then io.stderr:write("optim.Logger: the plot waiting at exit failed: ", tostring(err), "\n") end
+  end
+end })
+Logger._sentinel = sentinel
+
 function Logger:__init(filename, timestamp)
+  self.plotInterval = 5
   self.names = {}     -- column order
   self.idx = {}       -- name -> column
   self.symbols = {}   -- name -> values by row (nil where a row has none)
@@ -108,19 +129,18 @@ function Logger:add(symbols)
     self.header_written = true
   end
   self.nrows = self.nrows + 1
-  local cells = {}
+  local file = self.file
+  local cells = file and {}
   for i, name in ipairs(self.names) do
     local v = row[name]
     self.symbols[name][self.nrows] = v
-    if type(v) == "number" then
-      cells[i] = string.format("%11.4e", v)
-    else
-      cells[i] = v or ""
+    if cells then -- the log file's row (nothing to format without one)
+      cells[i] = type(v) == "number" and string.format("%11.4e", v) or v or ""
     end
   end
-  if self.file then
-    self.file:write(table.concat(cells, "\t"), "\n")
-    self.file:flush()
+  if file then
+    file:write(table.concat(cells, "\t"), "\n")
+    file:flush()
   end
   return self
 end
@@ -174,7 +194,7 @@ local function csv_field(s)
 end
 
 --- writeCSV(path): "epoch,<names>" then one line per row (empty cells for
--- values a row did not have).
+-- values a row did not have), written crash-safely.
 function Logger:writeCSV(path)
   if type(path) ~= "string" then fail("writeCSV", 1, "file name expected, got " .. type(path)) end
   local lines = {}
@@ -189,10 +209,10 @@ function Logger:writeCSV(path)
     end
     lines[#lines + 1] = table.concat(cells, ",")
   end
-  local f, err = io.open(path, "w")
-  if not f then fail("writeCSV", 1, "cannot open '" .. path .. "' for writing: " .. tostring(err)) end
-  f:write(table.concat(lines, "\n"), "\n")
-  f:close()
+  -- Replaced in one step (tocha_replace_file): an interrupted program leaves
+  -- the previous CSV or the new one, never half of one.
+  local ok, err = require("tocha.core")._replace_file(path, { table.concat(lines, "\n"), "\n" })
+  if not ok then fail("writeCSV", 1, "cannot write '" .. path .. "': " .. tostring(err)) end
   return self
 end
 
@@ -209,11 +229,11 @@ local function series_points(self, name)
   return xs, ys
 end
 
-local function check_names(self, list)
+local function check_names(self, list, fname, arg)
   for _, name in ipairs(list) do
     if type(name) ~= "string" or not self.idx[name] then
-      fail("plot", 2, string.format("no series named '%s' (logged: %s)", tostring(name),
-        table.concat(self.names, ", ")), 1)
+      fail(fname, arg, string.format("no series named '%s' (logged: %s)", tostring(name),
+        table.concat(self.names, ", ")), 2)
     end
   end
 end
@@ -227,55 +247,113 @@ local function numeric_names(self)
   return list
 end
 
---- plot(path [, opts]): draws the series as a chart: an SVG at path (or at
--- path with .svg for .png), plus a PNG when path ends in .png.  opts: the
--- names to draw (default all numeric ones), title, xlabel ("epoch"),
--- ylabel, logy (default setlogscale's), width, height, legend; or panels =
--- {{names..., title =, ylabel =, logy =}, ...} for panels side by side.
--- Returns the paths written.
-function Logger:plot(path, opts)
-  if path == nil and self.file then path = self.name .. ".svg" end
-  if type(path) ~= "string" then fail("plot", 1, "file name (.svg or .png) expected, got " .. type(path)) end
-  local base, ext = path:match("^(.*)%.(%w+)$")
-  ext = ext and ext:lower()
-  if ext ~= "svg" and ext ~= "png" then fail("plot", 1, "file name must end in .svg or .png, got '" .. path .. "'") end
-  opts = opts or {}
-  if type(opts) ~= "table" then fail("plot", 2, "options table expected, got " .. type(opts)) end
-  local plot = require "tocha.plot"
+-- The panels of opts (each a list of names with its options), checked.
+local function panels_of(self, opts, fname, arg)
   local panel_specs = opts.panels
   if panel_specs == nil then
     local names = #opts > 0 and opts or numeric_names(self)
     panel_specs = { { table.unpack(names) } }
     panel_specs[1].ylabel = opts.ylabel
   elseif type(panel_specs) ~= "table" or #panel_specs == 0 then
-    fail("plot", 2, "opts.panels must be a non-empty list of panels")
+    fail(fname, arg, "opts.panels must be a non-empty list of panels", 1)
   end
+  for _, spec in ipairs(panel_specs) do check_names(self, spec, fname, arg) end
+  return panel_specs
+end
+
+--- plot(path [, opts]): draws the series as a chart: an SVG at path (or at
+-- path with .svg for .png or .pdf), plus a PNG or PDF when path ends so.
+-- opts: the names to draw (default all numeric ones), title, xlabel
+-- ("epoch"), ylabel, logy (default setlogscale's), width, height, legend,
+-- zoom (see tocha.plot's panel); or panels = {{names..., title =, ylabel =,
+-- logy =, zoom =}, ...} for panels side by side.  The drawing may wait (see
+-- the header); the files show the values logged up to the moment it is
+-- made.  Returns the paths that are (or will be) written (a list not to
+-- be changed).
+-- A call may wait: whether the last drawing is old enough to draw now.
+local function maybe_render(self)
+  local now = tocha.clock()
+  if self.plotted_at == nil then
+    self.plotted_at = now -- the first drawing waits too: a short script draws once, at its end
+  elseif now - self.plotted_at >= self.plotInterval then
+    self:render()
+  end
+end
+
+function Logger:plot(path, opts)
+  -- The common case, the same call again while it waits: nothing to
+  -- check or allocate.
+  local request = self.pending and self.pending.by_path[path]
+  if request and request.given == opts then
+    maybe_render(self)
+    return request.paths
+  end
+  if path == nil and self.file then path = self.name .. ".svg" end
+  if type(path) ~= "string" then fail("plot", 1, "file name (.svg or .png) expected, got " .. type(path)) end
+  local base, ext = path:match("^(.*)%.(%w+)$")
+  ext = ext and ext:lower()
+  if ext ~= "svg" and ext ~= "png" and ext ~= "pdf" then
+    fail("plot", 1, "file name must end in .svg, .png or .pdf, got '" .. path .. "'")
+  end
+  if opts ~= nil and type(opts) ~= "table" then fail("plot", 2, "options table expected, got " .. type(opts)) end
+  local given = opts
+  opts = opts or {}
+  -- Checked now (a cost per named series, not per logged row): the names
+  -- given; "all numeric series" is settled when the plot is drawn.
+  if #opts > 0 or opts.panels ~= nil then panels_of(self, opts, "plot", 2) end
+  local paths = { ext == "svg" and path or base .. ".svg" }
+  if ext ~= "svg" then paths[2] = path end
+  -- One request per file: a later call for the same file replaces it.
+  self.pending = self.pending or { order = {}, by_path = {} }
+  if not self.pending.by_path[path] then table.insert(self.pending.order, path) end
+  self.pending.by_path[path] = { paths = paths, opts = opts, given = given }
+  waiting[self] = true
+  maybe_render(self)
+  return paths
+end
+
+--- figure([opts]) -> the tocha.plot figure that plot(path, opts) draws,
+-- from the values logged so far (to change it, or to save it elsewhere).
+function Logger:figure(opts)
+  if opts ~= nil and type(opts) ~= "table" then fail("figure", 1, "options table expected, got " .. type(opts)) end
+  opts = opts or {}
+  local plot = require "tocha.plot"
   local fig = plot.figure{ title = opts.title, width = opts.width, height = opts.height, scale = opts.scale }
-  for _, spec in ipairs(panel_specs) do
-    check_names(self, spec)
+  for _, spec in ipairs(panels_of(self, opts, "figure", 1)) do
     local logy = spec.logy
     if logy == nil then logy = opts.logy end
     if logy == nil then logy = self.logscale end
     local panel = fig:panel{ title = spec.title, xlabel = spec.xlabel or opts.xlabel or "epoch",
-      ylabel = spec.ylabel, logy = logy, legend = spec.legend or opts.legend }
+      ylabel = spec.ylabel, logy = logy, legend = spec.legend or opts.legend, zoom = spec.zoom or opts.zoom }
     for _, name in ipairs(spec) do
       local xs, ys = series_points(self, name)
       panel:line(name, xs, ys, self.styles[name])
     end
   end
+  return fig
+end
+
+--- render(): draws the plots that plot() left waiting, now (nothing when
+-- none waits).  Returns the paths written, or nil.
+function Logger:render()
+  local pending = self.pending
+  if not pending then return nil end
+  self.pending, waiting[self] = nil, nil
+  self.plotted_at = tocha.clock()
   local written = {}
-  local svg_path = ext == "svg" and path or base .. ".svg"
-  fig:save(svg_path)
-  written[1] = svg_path
-  if ext == "png" then
-    fig:save(path)
-    written[2] = path
+  for _, path in ipairs(pending.order) do
+    local request = pending.by_path[path]
+    local fig = self:figure(request.opts)
+    for _, p in ipairs(request.paths) do fig:save(p) end
+    for _, p in ipairs(request.paths) do written[#written + 1] = p end
   end
   return written
 end
 
---- Closes the log file (the logger still holds its values).
+--- Draws a waiting plot and closes the log file (the logger still holds
+-- its values).
 function Logger:close()
+  self:render()
   if self.file then
     self.file:close()
     self.file = nil
