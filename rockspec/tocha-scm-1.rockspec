@@ -24,6 +24,7 @@ build = {
     CMAKE_BUILD_TYPE = "Release",
     TOCHA_TESTS = "OFF",
     TOCHA_BENCH = "OFF",
+    TOCHA_FUZZ = "OFF",
     LUA_INCDIR = "$(LUA_INCDIR)",
     LUA_LIBDIR = "$(LIBDIR)",
     LUADIR = "$(LUADIR)",

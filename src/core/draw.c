@@ -233,7 +233,7 @@ tocha_status tocha_draw_polyline(tocha_tensor *canvas_t, const double *xy, int64
   int64_t bw = bx1 - bx0, bh = by1 - by0;
   if (bw <= 0 || bh <= 0) return TOCHA_OK;
   float *cov = calloc((size_t)(bw * bh), sizeof *cov);
-  if (!cov) return tocha_fail(TOCHA_ENOMEM, 1, "out of memory drawing a line");
+  if (!cov) return tocha_fail(TOCHA_ENOMEM, 1, "not enough memory drawing a line");
   for (int64_t a = 0; a < n;) {
     while (a < n && !(isfinite(xy[2 * a]) && isfinite(xy[2 * a + 1]))) a++;
     int64_t b = a;

@@ -117,7 +117,7 @@ tocha_status tocha_png_encode(unsigned char **data, size_t *len, const tocha_ten
   if (!raw || !rows) {
     free(raw);
     free(rows);
-    return tocha_fail(TOCHA_ENOMEM, 1, "out of memory encoding a %lldx%lld PNG", (long long)g.h, (long long)g.w);
+    return tocha_fail(TOCHA_ENOMEM, 1, "not enough memory encoding a %lldx%lld PNG", (long long)g.h, (long long)g.w);
   }
   unsigned char *prev = rows, *cur = rows + rowbytes, *cand = rows + 2 * rowbytes;
   memset(prev, 0, rowbytes);
@@ -153,7 +153,7 @@ tocha_status tocha_png_encode(unsigned char **data, size_t *len, const tocha_ten
   if (zst == Z_OK && !out) zst = Z_MEM_ERROR;
   if (zst != Z_OK) {
     free(z);
-    if (zst == Z_MEM_ERROR) return tocha_fail(TOCHA_ENOMEM, 1, "out of memory compressing a PNG");
+    if (zst == Z_MEM_ERROR) return tocha_fail(TOCHA_ENOMEM, 1, "not enough memory compressing a PNG");
     return tocha_fail(TOCHA_EARG, 1, "zlib failed to compress the image (error %d)", zst);
   }
 
@@ -263,7 +263,7 @@ tocha_status tocha_png_decode(tocha_tensor *out, const unsigned char *data, size
   if (!z || !raw) {
     free(z);
     free(raw);
-    return tocha_fail(TOCHA_ENOMEM, 1, "out of memory decoding a %lldx%lld PNG", (long long)h, (long long)w);
+    return tocha_fail(TOCHA_ENOMEM, 1, "not enough memory decoding a %lldx%lld PNG", (long long)h, (long long)w);
   }
   size_t zpos = 0;
   for (pos = 8;;) {
@@ -280,7 +280,7 @@ tocha_status tocha_png_decode(tocha_tensor *out, const unsigned char *data, size
   free(z);
   if (zst != Z_OK || got != rawlen) {
     free(raw);
-    if (zst == Z_MEM_ERROR) return tocha_fail(TOCHA_ENOMEM, 1, "out of memory decoding a PNG");
+    if (zst == Z_MEM_ERROR) return tocha_fail(TOCHA_ENOMEM, 1, "not enough memory decoding a PNG");
     return bad_png(zst == Z_OK || zst == Z_BUF_ERROR ? "image data has the wrong length" : "corrupt image data");
   }
   /* Unfilter in place: row y's bytes follow its filter byte. */
@@ -342,7 +342,7 @@ tocha_status tocha_png_read(tocha_tensor *out, const char *path) {
   }
   int failed = ferror(f);
   fclose(f);
-  if (!buf) return tocha_fail(TOCHA_ENOMEM, 1, "out of memory reading '%s'", path);
+  if (!buf) return tocha_fail(TOCHA_ENOMEM, 1, "not enough memory reading '%s'", path);
   if (failed) {
     free(buf);
     return tocha_fail(TOCHA_EIO, 1, "cannot read '%s'", path);

@@ -31,6 +31,10 @@ int64_t tocha_tensor_nelement(const tocha_tensor *t) {
 }
 
 int tocha_tensor_is_contiguous(const tocha_tensor *t) {
+  /* No elements: every layout is contiguous (resize gives a size-0 tensor
+   * the strides of a size-1 dimension there, which the loop would refuse). */
+  for (int d = 0; d < t->ndim; d++)
+    if (t->size[d] == 0) return 1;
   int64_t expected = 1;
   for (int d = t->ndim - 1; d >= 0; d--) {
     if (t->size[d] != 1) {
