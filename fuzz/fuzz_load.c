@@ -12,6 +12,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc;
   (void)argv;
   L = fuzz_lua_new(NULL, NULL, "load");
+  fuzz_lua_coverage(L);
   return 0;
 }
 

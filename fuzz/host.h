@@ -17,4 +17,9 @@ lua_State *fuzz_lua_new(lua_Alloc f, void *ud, const char *module);
  * aborts with its message when fatal is set, else returns -1. */
 long long fuzz_lua_call(lua_State *L, const char *s, size_t n, int fatal);
 
+/* Feeds the lines of Lua code that run to libFuzzer as coverage (extra
+ * counters), so that readers written in Lua (tocha.load's) are explored as
+ * C code is.  A line hook: slower, fuzz_load's only. */
+void fuzz_lua_coverage(lua_State *L);
+
 #endif

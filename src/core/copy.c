@@ -7,6 +7,7 @@
 #include "iter.h"
 #include "result.h"
 #include "simd.h"
+#include "sizes.h"
 #include "threads.h"
 
 /* Float to integer conversions.  C leaves the conversion of NaN, an
@@ -14,7 +15,6 @@
  * through int64 (the narrower integer types then wrap modulo 2^bits, as
  * element assignment does: 300.0 into a ByteTensor stores 44) and refuses,
  * before writing anything, a value int64 cannot hold. */
-#define FITS_INT64(v) ((v) >= -9223372036854775808.0 && (v) < 9223372036854775808.0)
 #define TO_ELEMENT(td, ts, v) \
   (((td)0.5 == 0 && (ts)0.5 != 0) ? (td)(int64_t)(v) : (td)(v)) /* constant-folded per type pair */
 
@@ -26,7 +26,7 @@ static tocha_status check_convertible(tocha_dtype dst, const tocha_tensor *src) 
   tocha_iter_init(&it, 1, (const tocha_tensor *[]){src});
   double bad = 0;
   int found = 0;
-#define FIND_BAD(ts, TS) TOCHA_ITER_LOOP1(&it, const ts, s_, if (!found && !FITS_INT64(*s_)) { found = 1; bad = *s_; })
+#define FIND_BAD(ts, TS) TOCHA_ITER_LOOP1(&it, const ts, s_, if (!found && !tocha_fits_int64(*s_)) { found = 1; bad = *s_; })
   if (src->dtype == TOCHA_FLOAT) {
     FIND_BAD(float, TOCHA_FLOAT);
   } else {
@@ -150,7 +150,7 @@ static void fill_range(void *arg, int64_t lo, int64_t hi) {
 }
 
 tocha_status tocha_fill(tocha_tensor *t, double value) {
-  if (!FITS_INT64(value) && tocha_dtype_integer_range(t->dtype, NULL, NULL))
+  if (!tocha_fits_int64(value) && tocha_dtype_integer_range(t->dtype, NULL, NULL))
     return tocha_fail(TOCHA_EARG, 2, "cannot fill a %s tensor with %g", tocha_dtype_name(t->dtype), value);
   if ((t->dtype == TOCHA_FLOAT || t->dtype == TOCHA_DOUBLE) && tocha_tensor_is_contiguous(t)) {
     fill_job job = {tocha_tensor_data(t), value, t->dtype};
