@@ -44,6 +44,7 @@ build = {
     TOCHA_BENCH = "OFF",
     TOCHA_INSTALL_C_LIBRARY = "OFF",
     OPENBLAS_LIBDIR = "$(OPENBLAS_LIBDIR)",
+    TOCHA_FUZZ = "OFF",
     LUA_INCDIR = "$(LUA_INCDIR)",
     LUA_LIBDIR = "$(LIBDIR)",
     LUADIR = "$(LUADIR)",

@@ -161,7 +161,9 @@ void *tocha_tensor_data(const tocha_tensor *t);
 /* Writes "2x3x4" (or "empty") into buf. */
 void tocha_tensor_shape_string(const tocha_tensor *t, char *buf, size_t len);
 
-/* Element access by full index (0-based); checks ranges. */
+/* Element access by full index (0-based); checks ranges.  put converts to an
+ * integer type through int64 (narrower types wrap modulo 2^bits) and refuses
+ * NaN, infinities and values outside [-2^63, 2^63) (TOCHA_EARG). */
 tocha_status tocha_tensor_get(const tocha_tensor *t, const int64_t *index, double *value);
 tocha_status tocha_tensor_put(tocha_tensor *t, const int64_t *index, double value);
 

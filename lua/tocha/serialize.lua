@@ -672,7 +672,9 @@ local function decode(s, prefix)
   local ok, result = pcall(decode_unprotected, s)
   if ok then return result end
   if getmetatable(result) == ReadError then error(prefix .. result.message, 0) end
-  if result == "not enough memory" then error(prefix .. result, 0) end
+  if type(result) == "string" and result:find("not enough memory", 1, true) then
+    error(prefix .. "not enough memory", 0)
+  end
   error(prefix .. "internal error: " .. tostring(result), 0)
 end
 

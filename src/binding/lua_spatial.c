@@ -42,7 +42,7 @@ tocha_tensor *tl_module_opttensor(lua_State *L, int arg, const char *what) {
  * Torch7 file); `dflt` < 0 means required. */
 int64_t tl_module_integer(lua_State *L, const char *name, int64_t dflt) {
   lua_getfield(L, 1, name);
-  lua_Integer v;
+  lua_Integer v = 0;
   int absent = lua_isnil(L, -1);
   if (absent && dflt >= 0) {
     lua_pop(L, 1);

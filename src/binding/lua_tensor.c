@@ -190,7 +190,7 @@ static int l_range(lua_State *L) {
   int64_t n = (int64_t)count;
   tocha_tensor *t = push_result(L, a);
   tl_check(L, tocha_tensor_resize(t, 1, &n), 0);
-  for (int64_t i = 0; i < n; i++) tocha_tensor_put(t, &i, from + (double)i * step);
+  for (int64_t i = 0; i < n; i++) tl_check(L, tocha_tensor_put(t, &i, from + (double)i * step), 0);
   return 1;
 }
 
@@ -204,7 +204,8 @@ static int l_linspace(lua_State *L) {
   int64_t size = n;
   tocha_tensor *t = push_result(L, a);
   tl_check(L, tocha_tensor_resize(t, 1, &size), 0);
-  for (int64_t i = 0; i < n; i++) tocha_tensor_put(t, &i, n == 1 ? from : from + (to - from) * (double)i / (double)(n - 1));
+  for (int64_t i = 0; i < n; i++)
+    tl_check(L, tocha_tensor_put(t, &i, n == 1 ? from : from + (to - from) * (double)i / (double)(n - 1)), 0);
   return 1;
 }
 

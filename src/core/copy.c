@@ -7,7 +7,36 @@
 #include "iter.h"
 #include "result.h"
 #include "simd.h"
+#include "sizes.h"
 #include "threads.h"
+
+/* Float to integer conversions.  C leaves the conversion of NaN, an
+ * infinity or a value outside the target type undefined: tocha converts
+ * through int64 (the narrower integer types then wrap modulo 2^bits, as
+ * element assignment does: 300.0 into a ByteTensor stores 44) and refuses,
+ * before writing anything, a value int64 cannot hold. */
+#define TO_ELEMENT(td, ts, v) \
+  (((td)0.5 == 0 && (ts)0.5 != 0) ? (td)(int64_t)(v) : (td)(v)) /* constant-folded per type pair */
+
+static tocha_status check_convertible(tocha_dtype dst, const tocha_tensor *src) {
+  if (!tocha_dtype_integer_range(dst, NULL, NULL) || tocha_dtype_integer_range(src->dtype, NULL, NULL) ||
+      tocha_tensor_nelement(src) == 0)
+    return TOCHA_OK;
+  tocha_iter it;
+  tocha_iter_init(&it, 1, (const tocha_tensor *[]){src});
+  double bad = 0;
+  int found = 0;
+#define FIND_BAD(ts, TS) TOCHA_ITER_LOOP1(&it, const ts, s_, if (!found && !tocha_fits_int64(*s_)) { found = 1; bad = *s_; })
+  if (src->dtype == TOCHA_FLOAT) {
+    FIND_BAD(float, TOCHA_FLOAT);
+  } else {
+    FIND_BAD(double, TOCHA_DOUBLE);
+  }
+#undef FIND_BAD
+  if (!found) return TOCHA_OK;
+  return tocha_fail(TOCHA_EARG, 2, "cannot convert %g to a %s element (integer elements come from values in [-2^63, 2^63))",
+                    isnan(bad) ? NAN : bad, tocha_dtype_name(dst));
+}
 
 static void copy_elements(const tocha_tensor *dst, const tocha_tensor *src) {
   tocha_iter it;
@@ -29,7 +58,7 @@ static void copy_elements(const tocha_tensor *dst, const tocha_tensor *src) {
     while (tocha_iter_next(&it)) memcpy(it.ptr[0], it.ptr[1], run);
     return;
   }
-#define COPY_FROM(ts, TS) TOCHA_ITER_LOOP2(&it, td, d_, const ts, s_, *d_ = (td)*s_)
+#define COPY_FROM(ts, TS) TOCHA_ITER_LOOP2(&it, td, d_, const ts, s_, *d_ = TO_ELEMENT(td, ts, *s_))
 #define COPY_TO(td_, TD)                   \
   {                                        \
     typedef td_ td;                        \
@@ -50,6 +79,8 @@ tocha_status tocha_copy(tocha_tensor *dst, const tocha_tensor *src) {
                       (long long)m, b, (long long)n, a);
   }
   if (n == 0) return TOCHA_OK;
+  tocha_status cst = check_convertible(dst->dtype, src);
+  if (cst) return cst;
   int shapes_differ = !tocha_tensor_same_size(dst, src);
   if (tocha_same_view(dst, src)) return TOCHA_OK;
   /* dst is written through its own strides, whatever they are. */
@@ -68,9 +99,11 @@ tocha_status tocha_copy(tocha_tensor *dst, const tocha_tensor *src) {
 }
 
 tocha_status tocha_clone(tocha_tensor *out, const tocha_tensor *src, tocha_dtype dtype) {
+  tocha_status st = check_convertible(dtype, src);
+  if (st) return st;
   tocha_tensor tmp;
   tocha_tensor_init(&tmp, dtype);
-  tocha_status st = tocha_tensor_new(&tmp, dtype, src->ndim, src->size);
+  st = tocha_tensor_new(&tmp, dtype, src->ndim, src->size);
   if (st) return st;
   if (tocha_tensor_nelement(src) > 0) copy_elements(&tmp, src);
   tocha_tensor_release(out);
@@ -117,8 +150,8 @@ static void fill_range(void *arg, int64_t lo, int64_t hi) {
 }
 
 tocha_status tocha_fill(tocha_tensor *t, double value) {
-  if (isnan(value) && tocha_dtype_integer_range(t->dtype, NULL, NULL))
-    return tocha_fail(TOCHA_EARG, 2, "cannot fill a %s tensor with nan", tocha_dtype_name(t->dtype));
+  if (!tocha_fits_int64(value) && tocha_dtype_integer_range(t->dtype, NULL, NULL))
+    return tocha_fail(TOCHA_EARG, 2, "cannot fill a %s tensor with %g", tocha_dtype_name(t->dtype), value);
   if ((t->dtype == TOCHA_FLOAT || t->dtype == TOCHA_DOUBLE) && tocha_tensor_is_contiguous(t)) {
     fill_job job = {tocha_tensor_data(t), value, t->dtype};
     tocha_parallel_range(tocha_tensor_nelement(t), FILL_PARALLEL_MIN, FILL_GRANULE, fill_range, &job);
@@ -128,7 +161,7 @@ tocha_status tocha_fill(tocha_tensor *t, double value) {
   tocha_iter_init(&it, 1, (const tocha_tensor *[]){t});
 #define FILL(ct, T)                          \
   {                                          \
-    const ct v = (ct)value;                  \
+    const ct v = TO_ELEMENT(ct, double, value); \
     TOCHA_ITER_LOOP1(&it, ct, p, *p = v)     \
   }
   TOCHA_DISPATCH_ALL(t->dtype, FILL)

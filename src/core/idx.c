@@ -46,7 +46,7 @@ static tocha_status read_error(const reader *r, const char *what) {
     case Z_ERRNO:
       return tocha_fail(TOCHA_EIO, 0, "%s: read error in the %s: %s", r->path, what, strerror(errno));
     case Z_MEM_ERROR:
-      return tocha_fail(TOCHA_ENOMEM, 0, "%s: out of memory while decompressing", r->path);
+      return tocha_fail(TOCHA_ENOMEM, 0, "%s: not enough memory while decompressing", r->path);
     case Z_BUF_ERROR: /* the compressed stream ends early */
       return tocha_fail(TOCHA_EFORMAT, 0, "%s: truncated gzip stream (the compressed data ends early)", r->path);
     default:
@@ -253,7 +253,7 @@ static tocha_status read_idx(reader *r, int fd, tocha_tensor *out) {
     /* Unknown size: a buffer growing with the data read, up to `need`. */
     uint64_t cap = need < IDX_FIRST_BUFFER ? need : IDX_FIRST_BUFFER, have = 0;
     raw = malloc((size_t)cap);
-    if (!raw) return tocha_fail(TOCHA_ENOMEM, 0, "%s: out of memory reading %llu bytes", r->path,
+    if (!raw) return tocha_fail(TOCHA_ENOMEM, 0, "%s: not enough memory reading %llu bytes", r->path,
                                 (unsigned long long)cap);
     for (;;) {
       uint64_t got;
@@ -272,7 +272,7 @@ static tocha_status read_idx(reader *r, int fd, tocha_tensor *out) {
       uint8_t *grown = realloc(raw, (size_t)bigger);
       if (!grown) {
         free(raw);
-        return tocha_fail(TOCHA_ENOMEM, 0, "%s: out of memory reading %llu bytes", r->path,
+        return tocha_fail(TOCHA_ENOMEM, 0, "%s: not enough memory reading %llu bytes", r->path,
                           (unsigned long long)bigger);
       }
       raw = grown;
@@ -313,7 +313,7 @@ tocha_status tocha_read_idx(tocha_tensor *out, const char *path) {
   r.gz = gzdopen(fd, "rb");
   if (!r.gz) {
     close(fd);
-    return tocha_fail(TOCHA_ENOMEM, 0, "%s: cannot open: out of memory", path);
+    return tocha_fail(TOCHA_ENOMEM, 0, "%s: cannot open: not enough memory", path);
   }
   gzbuffer(r.gz, 1 << 17);
   tocha_tensor result;

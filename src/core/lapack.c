@@ -98,7 +98,7 @@ static tocha_status check_option(const char *fn, char c, const char *allowed, in
  * checked here before). */
 static tocha_status lapack_error(const char *fn, lapack_int info) {
   if (info == LAPACK_WORK_MEMORY_ERROR || info == LAPACK_TRANSPOSE_MEMORY_ERROR)
-    return tocha_fail(TOCHA_ENOMEM, 0, "%s: out of memory for LAPACK's workspace", fn);
+    return tocha_fail(TOCHA_ENOMEM, 0, "%s: not enough memory for LAPACK's workspace", fn);
   return tocha_fail(TOCHA_EARG, 0, "%s: LAPACK rejected its argument %d (NaN in the input?)", fn, (int)-info);
 }
 
@@ -259,7 +259,7 @@ tocha_status tocha_gesv(tocha_tensor *rb, tocha_tensor *ra, const tocha_tensor *
   st = cm_from(&A, fn, a, 0, 2, "A");
   if (!st) st = cm_from(&B, fn, b, 0, 1, "B");
   if (!st && !(ipiv = malloc(sizeof *ipiv * (size_t)(n > 0 ? n : 1))))
-    st = tocha_fail(TOCHA_ENOMEM, 0, "%s: out of memory", fn);
+    st = tocha_fail(TOCHA_ENOMEM, 0, "%s: not enough memory", fn);
   if (!st && n > 0 && k > 0) {
     lapack_int info = LAPACKE_dgesv(LAPACK_COL_MAJOR, DIM(n), DIM(k), cm_data(&A), LDI(A), ipiv, cm_data(&B), LDI(B));
     if (info < 0) st = lapack_error(fn, info);
@@ -352,7 +352,7 @@ tocha_status tocha_inverse(tocha_tensor *out, const tocha_tensor *a) {
   lapack_int *ipiv = NULL;
   st = cm_from(&A, fn, a, 0, 1, "A");
   if (!st && !(ipiv = malloc(sizeof *ipiv * (size_t)(n > 0 ? n : 1))))
-    st = tocha_fail(TOCHA_ENOMEM, 0, "%s: out of memory", fn);
+    st = tocha_fail(TOCHA_ENOMEM, 0, "%s: not enough memory", fn);
   if (!st && n > 0) {
     lapack_int info = LAPACKE_dgetrf(LAPACK_COL_MAJOR, DIM(n), DIM(n), cm_data(&A), LDI(A), ipiv);
     if (info == 0) info = LAPACKE_dgetri(LAPACK_COL_MAJOR, DIM(n), cm_data(&A), LDI(A), ipiv);
@@ -465,7 +465,7 @@ tocha_status tocha_pstrf(tocha_tensor *out, tocha_tensor *piv, const tocha_tenso
   lapack_int *ipiv = NULL, rank = 0;
   st = cm_from(&A, fn, a, 0, 1, "A");
   if (!st && !(ipiv = malloc(sizeof *ipiv * (size_t)(n > 0 ? n : 1))))
-    st = tocha_fail(TOCHA_ENOMEM, 0, "%s: out of memory", fn);
+    st = tocha_fail(TOCHA_ENOMEM, 0, "%s: not enough memory", fn);
   if (!st && n > 0) {
     lapack_int info = LAPACKE_dpstrf(LAPACK_COL_MAJOR, uplo, DIM(n), cm_data(&A), LDI(A), ipiv, &rank, tol);
     if (info < 0) st = lapack_error(fn, info);

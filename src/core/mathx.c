@@ -265,7 +265,7 @@ tocha_status tocha_histc(tocha_tensor *out, const tocha_tensor *x, int64_t nbins
   tocha_status st = hist_args(x, out, nbins, &min, &max, "histc");
   if (st) return st;
   int64_t *counts = calloc((size_t)nbins, sizeof *counts);
-  if (!counts) return tocha_fail(TOCHA_ENOMEM, 0, "histc: out of memory for %lld bins", (long long)nbins);
+  if (!counts) return tocha_fail(TOCHA_ENOMEM, 0, "histc: not enough memory for %lld bins", (long long)nbins);
   count_into(counts, x, nbins, min, max);
   tocha_result r;
   st = begin1(&r, out, 1, &nbins, x);
@@ -284,7 +284,7 @@ tocha_status tocha_bhistc(tocha_tensor *out, const tocha_tensor *x, int64_t nbin
   if (st) return st;
   int64_t rows = x->ndim == 2 ? x->size[0] : 1;
   int64_t *counts = malloc((size_t)nbins * sizeof *counts);
-  if (!counts) return tocha_fail(TOCHA_ENOMEM, 0, "bhistc: out of memory for %lld bins", (long long)nbins);
+  if (!counts) return tocha_fail(TOCHA_ENOMEM, 0, "bhistc: not enough memory for %lld bins", (long long)nbins);
   tocha_result r;
   int64_t size[2] = {rows, nbins};
   st = x->ndim == 2 ? begin1(&r, out, 2, size, x) : begin1(&r, out, 1, &nbins, x);

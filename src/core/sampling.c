@@ -31,7 +31,7 @@ static double *read_probs(const char *fn, const tocha_tensor *prob, int64_t *row
   int64_t total = *rows * *K;
   double *p = malloc(sizeof *p * (size_t)(total > 0 ? total : 1));
   if (!p) {
-    tocha_fail(TOCHA_ENOMEM, 0, "%s: out of memory", fn);
+    tocha_fail(TOCHA_ENOMEM, 0, "%s: not enough memory", fn);
     return NULL;
   }
   tocha_tensor view;
@@ -162,7 +162,7 @@ tocha_status tocha_multinomial_alias_setup(tocha_tensor *J, tocha_tensor *q, con
   tocha_tensor jt, qt;
   tocha_tensor_init(&jt, TOCHA_LONG);
   tocha_tensor_init(&qt, TOCHA_DOUBLE);
-  tocha_status st = !stack ? tocha_fail(TOCHA_ENOMEM, 0, "%s: out of memory", fn) : TOCHA_OK;
+  tocha_status st = !stack ? tocha_fail(TOCHA_ENOMEM, 0, "%s: not enough memory", fn) : TOCHA_OK;
   if (!st) st = tocha_tensor_new(&jt, TOCHA_LONG, 1, &K);
   if (!st) st = tocha_tensor_new(&qt, TOCHA_DOUBLE, 1, &K);
   if (!st) {

@@ -19,6 +19,10 @@
 #define TOCHA_SIZE_LIMIT (INT64_MAX / 16)
 
 /* *r = a + b, a * b; 0 when the exact result does not fit in int64_t. */
+/* 1 when the double v converts to int64 without undefined behaviour:
+ * finite and in [-2^63, 2^63) (false for NaN).  Float to integer element
+ * conversions go through int64 and refuse the rest. */
+static inline int tocha_fits_int64(double v) { return v >= -9223372036854775808.0 && v < 9223372036854775808.0; }
 static inline int tocha_add_ok(int64_t a, int64_t b, int64_t *r) { return !__builtin_add_overflow(a, b, r); }
 static inline int tocha_mul_ok(int64_t a, int64_t b, int64_t *r) { return !__builtin_mul_overflow(a, b, r); }
 

@@ -358,7 +358,7 @@ static tocha_status order_dim(tocha_tensor *values, tocha_tensor *indices, const
   run.pieces = pieces;
   tocha_parallel(threads, pieces, order_piece, &run);
   if (__atomic_load_n(&run.failed, __ATOMIC_RELAXED)) {
-    st = tocha_fail(TOCHA_ENOMEM, 0, "%s: out of memory for a lane of %lld elements", name, (long long)n);
+    st = tocha_fail(TOCHA_ENOMEM, 0, "%s: not enough memory for a lane of %lld elements", name, (long long)n);
     tocha_result_end(&ov, st);
     return tocha_result_end(&oi, st);
   }

@@ -47,7 +47,7 @@ tocha_storage *tocha_storage_new(tocha_dtype dtype, int64_t n) {
   }
   tocha_storage *s = malloc(sizeof *s);
   if (!s) {
-    tocha_fail(TOCHA_ENOMEM, 0, "out of memory allocating a storage header");
+    tocha_fail(TOCHA_ENOMEM, 0, "not enough memory allocating a storage header");
     return NULL;
   }
   size_t bytes = (size_t)n * elsize;
@@ -57,7 +57,7 @@ tocha_storage *tocha_storage_new(tocha_dtype dtype, int64_t n) {
   s->data = storage_alloc(padded);
   if (!s->data) {
     free(s);
-    tocha_fail(TOCHA_ENOMEM, 0, "out of memory allocating %zu bytes", bytes);
+    tocha_fail(TOCHA_ENOMEM, 0, "not enough memory allocating %zu bytes", bytes);
     return NULL;
   }
   memset(s->data, 0, padded);

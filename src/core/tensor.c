@@ -1,5 +1,6 @@
 /* Tensor headers and views: everything that changes geometry, not data. */
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "../tocha.h"
@@ -31,6 +32,10 @@ int64_t tocha_tensor_nelement(const tocha_tensor *t) {
 }
 
 int tocha_tensor_is_contiguous(const tocha_tensor *t) {
+  /* No elements: every layout is contiguous (resize gives a size-0 tensor
+   * the strides of a size-1 dimension there, which the loop would refuse). */
+  for (int d = 0; d < t->ndim; d++)
+    if (t->size[d] == 0) return 1;
   int64_t expected = 1;
   for (int d = t->ndim - 1; d >= 0; d--) {
     if (t->size[d] != 1) {
@@ -194,13 +199,16 @@ tocha_status tocha_tensor_get(const tocha_tensor *t, const int64_t *index, doubl
 tocha_status tocha_tensor_put(tocha_tensor *t, const int64_t *index, double value) {
   tocha_status st = check_index(t, index);
   if (st) return st;
+  if (tocha_dtype_integer_range(t->dtype, NULL, NULL) && !tocha_fits_int64(value))
+    return tocha_fail(TOCHA_EARG, 0, "cannot store %g in a %s tensor", isnan(value) ? NAN : value,
+                      tocha_dtype_name(t->dtype));
   int64_t off = element_offset(t, index);
   void *data = t->storage->data;
   switch (t->dtype) {
     case TOCHA_FLOAT: ((float *)data)[off] = (float)value; break;
     case TOCHA_DOUBLE: ((double *)data)[off] = value; break;
     case TOCHA_LONG: ((int64_t *)data)[off] = (int64_t)value; break;
-    case TOCHA_BYTE: ((uint8_t *)data)[off] = (uint8_t)value; break;
+    case TOCHA_BYTE: ((uint8_t *)data)[off] = (uint8_t)(int64_t)value; break;
     case TOCHA_INT: ((int32_t *)data)[off] = (int32_t)(int64_t)value; break;
     case TOCHA_SHORT: ((int16_t *)data)[off] = (int16_t)(int64_t)value; break;
     case TOCHA_CHAR: ((int8_t *)data)[off] = (int8_t)(int64_t)value; break;

@@ -200,7 +200,7 @@ tocha_status tocha_dist_iallreduce(tocha_tensor *t, const char *op, tocha_dist_r
   tocha_status st = prologue(t, op ? op : "", &type, &mop, &mean);
   if (st) return st;
   tocha_dist_request *r = calloc(1, sizeof *r);
-  if (!r) return tocha_fail(TOCHA_ENOMEM, 0, "out of memory for a request");
+  if (!r) return tocha_fail(TOCHA_ENOMEM, 0, "not enough memory for a request");
   r->t = t;
   r->mean = mean;
   r->req = MPI_REQUEST_NULL;

@@ -386,7 +386,7 @@ tocha_status tocha_dropout_forward_shard(tocha_rng *g, tocha_tensor *output, con
   int64_t shift = first % DROPOUT_TILE;
   uint8_t *tmp = NULL;
   if (shift != 0 && ngroups > 0 && !(tmp = malloc((size_t)((shift + ngroups + 7) / 8))))
-    return tocha_fail(TOCHA_ENOMEM, 0, "out of memory for %lld mask bits", (long long)(shift + ngroups));
+    return tocha_fail(TOCHA_ENOMEM, 0, "not enough memory for %lld mask bits", (long long)(shift + ngroups));
   tocha_tensor copy;
   if ((st = prepare_output(output, &input, &copy)) || (st = prepare_mask(mask, nbytes)) || n == 0) {
     if (!st) g->offset += blocks_used(total);

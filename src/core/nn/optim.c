@@ -71,7 +71,7 @@ typedef struct sgd_args {
     } else if (!use_mom && !use_wd) {                                                              \
       for (int64_t i = 0; i < n; i++) x[i] = x[i] + step * g[i];                                   \
     } else {                                                                                       \
-      for (int64_t i = 0; i < n; i++) SGD_ELEMENT(T, x + i, g + i, v + i);                         \
+      for (int64_t i = 0; i < n; i++) SGD_ELEMENT(T, x + i, g + i, v ? v + i : v);                   \
     }                                                                                              \
   }
 SGD_CONTIGUOUS(float)
@@ -130,8 +130,9 @@ static void sgd_strided(tocha_tensor *x, tocha_tensor *g, tocha_tensor *v, const
       tocha_iter_init(&it, 3, (const tocha_tensor *[]){x, g, v});
       TOCHA_ITER_LOOP3(&it, float, xp, float, gp, float, vp, SGD_ELEMENT(float, xp, gp, vp));
     } else {
+      float unused = 0; /* no momentum buffer: SGD_ELEMENT never reads it */
       tocha_iter_init(&it, 2, (const tocha_tensor *[]){x, g});
-      TOCHA_ITER_LOOP2(&it, float, xp, float, gp, SGD_ELEMENT(float, xp, gp, (float *)NULL));
+      TOCHA_ITER_LOOP2(&it, float, xp, float, gp, SGD_ELEMENT(float, xp, gp, &unused));
     }
   } else {
     SGD_CONSTANTS(double, a);
@@ -139,8 +140,9 @@ static void sgd_strided(tocha_tensor *x, tocha_tensor *g, tocha_tensor *v, const
       tocha_iter_init(&it, 3, (const tocha_tensor *[]){x, g, v});
       TOCHA_ITER_LOOP3(&it, double, xp, double, gp, double, vp, SGD_ELEMENT(double, xp, gp, vp));
     } else {
+      double unused = 0;
       tocha_iter_init(&it, 2, (const tocha_tensor *[]){x, g});
-      TOCHA_ITER_LOOP2(&it, double, xp, double, gp, SGD_ELEMENT(double, xp, gp, (double *)NULL));
+      TOCHA_ITER_LOOP2(&it, double, xp, double, gp, SGD_ELEMENT(double, xp, gp, &unused));
     }
   }
 }
