@@ -53,22 +53,19 @@ static tocha_rgba check_color(lua_State *L, int arg) {
   return (tocha_rgba){v[0], v[1], v[2], v[3]};
 }
 
-/* Numbers of the table at arg into a new array (free it); *n their count. */
+/* Numbers of the table at arg into an array owned by a userdata pushed on
+ * the stack (so nothing leaks when reading the table raises); *n their count. */
 static double *check_numbers(lua_State *L, int arg, lua_Integer *n, const char *what) {
   luaL_checktype(L, arg, LUA_TTABLE);
   *n = luaL_len(L, arg);
   if (*n < 0 || *n > (lua_Integer)(SIZE_MAX / sizeof(double)) - 1) luaL_argerror(L, arg, "too many numbers");
-  double *v = malloc(((size_t)*n + 1) * sizeof(double));
-  if (!v) luaL_error(L, "out of memory");
+  double *v = lua_newuserdatauv(L, ((size_t)*n + 1) * sizeof(double), 0);
   for (lua_Integer i = 0; i < *n; i++) {
     int isnum;
     lua_geti(L, arg, i + 1);
     v[i] = lua_tonumberx(L, -1, &isnum);
     lua_pop(L, 1);
-    if (!isnum) {
-      free(v);
-      luaL_argerror(L, arg, lua_pushfstring(L, "%s %I is not a number", what, i + 1));
-    }
+    if (!isnum) luaL_argerror(L, arg, lua_pushfstring(L, "%s %I is not a number", what, i + 1));
   }
   return v;
 }
@@ -133,20 +130,11 @@ static int l_polyline(lua_State *L) {
   double *dash = NULL;
   if (!lua_isnoneornil(L, 5)) {
     dash = check_numbers(L, 5, &ndash, "dash length");
-    if (ndash > 64) {
-      free(dash);
-      luaL_argerror(L, 5, "at most 64 dash lengths");
-    }
+    if (ndash > 64) luaL_argerror(L, 5, "at most 64 dash lengths");
   }
   double *xy = check_numbers(L, 2, &nxy, "coordinate");
-  if (nxy % 2) {
-    free(xy);
-    free(dash);
-    luaL_argerror(L, 2, "coordinates come in x, y pairs");
-  }
+  if (nxy % 2) luaL_argerror(L, 2, "coordinates come in x, y pairs");
   tocha_status st = tocha_canvas_polyline(c, xy, nxy / 2, width, color, ndash ? dash : NULL, (int)ndash, clipp);
-  free(xy);
-  free(dash);
   static const int map[] = {0, 1, 2, 2, 3, 0, 5, 5};
   check_mapped(L, st, map, 8);
   return 0;

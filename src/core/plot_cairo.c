@@ -81,7 +81,7 @@ tocha_status tocha_canvas_open(tocha_canvas **out, tocha_canvas_kind kind, const
   if (height < 1 || height > MAX_SIDE)
     return tocha_fail(TOCHA_EARG, 5, "height must be 1..%d, got %d", MAX_SIDE, height);
   tocha_canvas *c = calloc(1, sizeof *c);
-  if (!c) return tocha_fail(TOCHA_ENOMEM, 0, "out of memory for a canvas");
+  if (!c) return tocha_fail(TOCHA_ENOMEM, 0, "not enough memory for a canvas");
   c->kind = kind;
   c->width = width;
   c->height = height;
@@ -89,7 +89,7 @@ tocha_status tocha_canvas_open(tocha_canvas **out, tocha_canvas_kind kind, const
     c->path = malloc(strlen(path) + 1);
     if (!c->path) {
       free(c);
-      return tocha_fail(TOCHA_ENOMEM, 0, "out of memory for a canvas");
+      return tocha_fail(TOCHA_ENOMEM, 0, "not enough memory for a canvas");
     }
     strcpy(c->path, path);
   }
