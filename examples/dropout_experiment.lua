@@ -488,6 +488,9 @@ print(heads:format("epoch", "loss", "loss", "error", "loss", "loss", "error", "t
 local logger = optim.Logger()
 local batches_per_epoch = math.ceil(train:size() / opt.batch)
 local start = os.time()
+-- Seconds spent before a resume (the checkpoint keeps them): the summary
+-- gives the whole run's time.
+local earlier = opt.resumed and opt.resumed.seconds or 0
 local clock = tocha.progress.clock
 
 --- The row the logger gets for epoch e (from the runs' histories).
@@ -523,7 +526,8 @@ end
 --- Everything the next epochs need, crash-safely (tocha.save replaces the
 -- file only once the new one is complete and on disk).
 local function save_checkpoint(epoch)
-  local state = { epoch = epoch, options = {}, rng = tocha.getRNGState(), runs = {} }
+  local state = { epoch = epoch, options = {}, rng = tocha.getRNGState(), runs = {},
+    seconds = earlier + os.time() - start }
   for k, v in pairs(opt) do
     if type(v) ~= "table" then state.options[k] = v end
   end
@@ -625,7 +629,7 @@ local lines = {
   ("Dropout experiment: %d epochs, %d training / %d validation images, %s, SGD lr %g (%s) momentum %g%s, "
     .. "batch %d, seed %d; %d s."):format(opt.epochs, train:size(), validation:size(), shape, opt.lr,
     opt.schedule == "cosine" and "cosine schedule" or ("decay %g"):format(opt.lrdecay), opt.momentum,
-    opt.wd > 0 and (" weight decay %g"):format(opt.wd) or "", opt.batch, opt.seed, os.time() - start),
+    opt.wd > 0 and (" weight decay %g"):format(opt.wd) or "", opt.batch, opt.seed, earlier + os.time() - start),
   ("Averages over the last %d epochs:"):format(math.min(opt.last, opt.epochs)),
   ("  %-10s %10s %10s %8s %9s"):format("", "train loss", "val loss", "gap", "val error"),
 }
