@@ -636,7 +636,7 @@ local function layout_panel(p, items, cell, scale, clip_id)
   end
 end
 
--- The figure's size and its list of shapes.
+--- The figure's size and its list of shapes.
 function Figure:layout()
   local n = #self.panels
   if n == 0 then error("plot: the figure has no panels (add one with fig:panel{...})", 0) end
@@ -776,14 +776,15 @@ end
 
 -- ---- for the REPL: plot.lines ------------------------------------------------------------------
 
+local lines_options = { title = true, xlabel = true, ylabel = true, logy = true, width = true, height = true,
+  legend = true, zoom = true }
+
 --- plot.lines{path, name = ys | {xs, ys}, ... [, title =, xlabel =,
 -- ylabel =, logy =, width =, height =]}: draws the named series (tables of
 -- numbers or 1-D tensors; ys alone plots against 1, 2, ...) as one panel
 -- into path (.png, .svg or .pdf), the names in alphabetical order.
 -- Returns the figure.
 --   plot.lines{"loss.png", train = {0.9, 0.5, 0.4}, val = {1.0, 0.7, 0.6}, logy = true}
-local lines_options = { title = true, xlabel = true, ylabel = true, logy = true, width = true, height = true,
-  legend = true, zoom = true }
 function plot.lines(spec)
   if type(spec) ~= "table" then
     fail("lines", 1, "table {path, name = values, ...} expected, got " .. type(spec))

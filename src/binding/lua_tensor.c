@@ -132,8 +132,11 @@ static int construct(lua_State *L, tocha_dtype dtype, int first) {
   return 1;
 }
 
+/* tocha.FloatTensor(...): the class object itself is argument 1 of __call;
+ * dropped, so that errors number the arguments as the caller wrote them. */
 static int class_call(lua_State *L) {
-  return construct(L, (tocha_dtype)lua_tointeger(L, lua_upvalueindex(1)), 2);
+  lua_remove(L, 1);
+  return construct(L, (tocha_dtype)lua_tointeger(L, lua_upvalueindex(1)), 1);
 }
 
 /* zeros/ones as functions make a tensor of the default type; as methods

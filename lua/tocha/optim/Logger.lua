@@ -261,15 +261,6 @@ local function panels_of(self, opts, fname, arg)
   return panel_specs
 end
 
---- plot(path [, opts]): draws the series as a chart: an SVG at path (or at
--- path with .svg for .png or .pdf), plus a PNG or PDF when path ends so.
--- opts: the names to draw (default all numeric ones), title, xlabel
--- ("epoch"), ylabel, logy (default setlogscale's), width, height, legend,
--- zoom (see tocha.plot's panel); or panels = {{names..., title =, ylabel =,
--- logy =, zoom =}, ...} for panels side by side.  The drawing may wait (see
--- the header); the files show the values logged up to the moment it is
--- made.  Returns the paths that are (or will be) written (a list not to
--- be changed).
 -- A call may wait: whether the last drawing is old enough to draw now.
 local function maybe_render(self)
   local now = tocha.clock()
@@ -280,6 +271,15 @@ local function maybe_render(self)
   end
 end
 
+--- plot(path [, opts]): draws the series as a chart: an SVG at path (or at
+-- path with .svg for .png or .pdf), plus a PNG or PDF when path ends so.
+-- opts: the names to draw (default all numeric ones), title, xlabel
+-- ("epoch"), ylabel, logy (default setlogscale's), width, height, legend,
+-- zoom (see tocha.plot's panel); or panels = {{names..., title =, ylabel =,
+-- logy =, zoom =}, ...} for panels side by side.  The drawing may wait (see
+-- the header); the files show the values logged up to the moment it is
+-- made.  Returns the paths that are (or will be) written (a list not to
+-- be changed).
 function Logger:plot(path, opts)
   -- The common case, the same call again while it waits: nothing to
   -- check or allocate.
