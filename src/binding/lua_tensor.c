@@ -88,6 +88,10 @@ static void table_fill(lua_State *L, int arg, const tocha_tensor *t, int d, int6
   }
 }
 
+/* tocha_tensor_new's shape is its argument 3: a shape error names the
+ * caller's first size (or table) argument instead. */
+#define SHAPE_ARG 3
+
 /* Builds a tensor of `dtype` from the arguments first..top. */
 static int construct(lua_State *L, tocha_dtype dtype, int first) {
   int top = lua_gettop(L);
@@ -116,7 +120,7 @@ static int construct(lua_State *L, tocha_dtype dtype, int first) {
       if (top > first) luaL_argerror(L, first + 1, "no arguments expected after a table of values");
       int ndim = table_shape(L, first, size);
       tocha_tensor *t = tl_pushtensor(L, dtype);
-      tl_check(L, tocha_tensor_new(t, dtype, ndim, size), 0);
+      tl_check(L, tocha_tensor_new(t, dtype, ndim, size), first - SHAPE_ARG);
       if (tocha_tensor_nelement(t) > 0) {
         int64_t pos = 0;
         lua_pushvalue(L, first);
@@ -128,7 +132,7 @@ static int construct(lua_State *L, tocha_dtype dtype, int first) {
   }
   int ndim = tl_checksizes(L, first, top, size);
   tocha_tensor *t = tl_pushtensor(L, dtype);
-  tl_check(L, tocha_tensor_new(t, dtype, ndim, size), first - 1);
+  tl_check(L, tocha_tensor_new(t, dtype, ndim, size), first - SHAPE_ARG);
   return 1;
 }
 
